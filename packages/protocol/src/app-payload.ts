@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { messageIdSchema } from './ids.js';
+import { Limits } from './limits.js';
+
+/**
+ * What travels inside an MLS application message (RFC 9420 §6.3.1 application_data). Versioned and
+ * schema-checked after decryption; `id` equals the relay msgId and is the end-to-end dedupe key.
+ */
+export const APP_PAYLOAD_VERSION = 1;
+
+const base = { v: z.literal(APP_PAYLOAD_VERSION), id: messageIdSchema, time: z.number().int().min(0) };
+export const appPayloadSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('text'), text: z.string().min(1).max(Limits.textChars) }).strict(),
+  /** Room metadata lives only inside the group, so the relay never learns a room's name. */
+  z.object({ ...base, type: z.literal('meta'), name: z.string().min(1).max(Limits.roomNameChars) }).strict(),
+  /** A newcomer by external commit asks members to resend `meta`. */
+  z.object({ ...base, type: z.literal('meta.request') }).strict(),
+]);
+export type AppPayload = z.infer<typeof appPayloadSchema>;

@@ -1,0 +1,74 @@
+/**
+ * Stable error codes. Every code that can cross a process boundary (relay ack, local API ack, CLI exit
+ * message) is listed here, and docs/errors.md is kept in sync by a test.
+ */
+export const RelayErrorCode = {
+  BadRequest: 'ERR_RELAY_BAD_REQUEST',
+  ProtocolVersion: 'ERR_RELAY_PROTOCOL_VERSION',
+  Unauthenticated: 'ERR_RELAY_UNAUTHENTICATED',
+  BadSignature: 'ERR_RELAY_BAD_SIGNATURE',
+  HandleTaken: 'ERR_RELAY_HANDLE_TAKEN',
+  UnknownHandle: 'ERR_RELAY_UNKNOWN_HANDLE',
+  NoKeyPackage: 'ERR_RELAY_NO_KEY_PACKAGE',
+  TooManyKeyPackages: 'ERR_RELAY_TOO_MANY_KEY_PACKAGES',
+  UnknownRoom: 'ERR_RELAY_UNKNOWN_ROOM',
+  RoomExists: 'ERR_RELAY_ROOM_EXISTS',
+  RoomClosed: 'ERR_RELAY_ROOM_CLOSED',
+  NotMember: 'ERR_RELAY_NOT_MEMBER',
+  StaleEpoch: 'ERR_RELAY_STALE_EPOCH',
+  RateLimited: 'ERR_RELAY_RATE_LIMITED',
+  Internal: 'ERR_RELAY_INTERNAL',
+} as const;
+export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
+
+export const ProxyErrorCode = {
+  BadRequest: 'ERR_PROXY_BAD_REQUEST',
+  BadToken: 'ERR_PROXY_BAD_TOKEN',
+  BadOrigin: 'ERR_PROXY_BAD_ORIGIN',
+  BadHost: 'ERR_PROXY_BAD_HOST',
+  NoIdentity: 'ERR_PROXY_NO_IDENTITY',
+  IdentityExists: 'ERR_PROXY_IDENTITY_EXISTS',
+  UnknownRoom: 'ERR_PROXY_UNKNOWN_ROOM',
+  NotMember: 'ERR_PROXY_NOT_MEMBER',
+  AlreadyMember: 'ERR_PROXY_ALREADY_MEMBER',
+  Offline: 'ERR_PROXY_OFFLINE',
+  Relay: 'ERR_PROXY_RELAY',
+  Internal: 'ERR_PROXY_INTERNAL',
+} as const;
+export type ProxyErrorCode = (typeof ProxyErrorCode)[keyof typeof ProxyErrorCode];
+
+export const MlsErrorCode = {
+  /** One opaque code for every failure to decrypt or authenticate a message: no oracle. */
+  DecryptFailed: 'ERR_MLS_DECRYPT_FAILED',
+  BadMessage: 'ERR_MLS_BAD_MESSAGE',
+  CredentialMismatch: 'ERR_MLS_CREDENTIAL_MISMATCH',
+  CommitRejected: 'ERR_MLS_COMMIT_REJECTED',
+  NotMember: 'ERR_MLS_NOT_MEMBER',
+  BadState: 'ERR_MLS_BAD_STATE',
+} as const;
+export type MlsErrorCode = (typeof MlsErrorCode)[keyof typeof MlsErrorCode];
+
+export const ClientErrorCode = {
+  Timeout: 'ERR_CLIENT_TIMEOUT',
+  Disconnected: 'ERR_CLIENT_DISCONNECTED',
+  BadPayload: 'ERR_CLIENT_BAD_PAYLOAD',
+  RoomFailed: 'ERR_CLIENT_ROOM_FAILED',
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+export const CliErrorCode = {
+  Usage: 'ERR_CLI_USAGE',
+  ProxyUnreachable: 'ERR_CLI_PROXY_UNREACHABLE',
+} as const;
+export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];
+
+export type ErrorCode = RelayErrorCode | ProxyErrorCode | MlsErrorCode | ClientErrorCode | CliErrorCode;
+
+/** Every code, for docs sync tests and exhaustive checks. */
+export const allErrorCodes: readonly ErrorCode[] = [
+  ...Object.values(RelayErrorCode),
+  ...Object.values(ProxyErrorCode),
+  ...Object.values(MlsErrorCode),
+  ...Object.values(ClientErrorCode),
+  ...Object.values(CliErrorCode),
+];

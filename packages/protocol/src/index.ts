@@ -1,0 +1,83 @@
+export { RelayErrorCode, ProxyErrorCode, MlsErrorCode, ClientErrorCode, CliErrorCode, allErrorCodes } from './error-codes.js';
+export type { ErrorCode } from './error-codes.js';
+export { SealroomError, isSealroomError, missingCaseError } from './sealroom-error.js';
+export {
+  HANDLE_RE,
+  HEX_ID_RE,
+  handleSchema,
+  roomIdSchema,
+  messageIdSchema,
+  base64Schema,
+  seqSchema,
+  epochSchema,
+} from './ids.js';
+export type { Handle, RoomId, MessageId } from './ids.js';
+export { Limits } from './limits.js';
+export type { Ack, AckOk, AckErr, AckFn } from './ack.js';
+export {
+  RELAY_PROTOCOL_VERSION,
+  helloRequest,
+  authRequest,
+  keyPackageUploadRequest,
+  keyPackageClaimRequest,
+  roomCreateRequest,
+  roomRefRequest,
+  roomCommitRequest,
+  roomSendRequest,
+  roomFetchRequest,
+  welcomeAckRequest,
+  logEntryKind,
+  logEntrySchema,
+  welcomeSchema,
+} from './relay-schemas.js';
+export type {
+  LogEntry,
+  LogEntryKind,
+  WelcomeEnvelope,
+  HelloRequest,
+  AuthRequest,
+  KeyPackageUploadRequest,
+  KeyPackageClaimRequest,
+  RoomCreateRequest,
+  RoomRefRequest,
+  RoomCommitRequest,
+  RoomSendRequest,
+  RoomFetchRequest,
+  WelcomeAckRequest,
+} from './relay-schemas.js';
+export { relayClientEventNames, authTranscript } from './relay-events.js';
+export type { RelayClientEvents, RelayServerEvents, RelayClientEventName, RoomMembership } from './relay-events.js';
+export { APP_PAYLOAD_VERSION, appPayloadSchema } from './app-payload.js';
+export type { AppPayload } from './app-payload.js';
+export {
+  LOCAL_API_VERSION,
+  roomNameSchema,
+  textSchema,
+  onboardRequest,
+  createRoomRequest,
+  roomRequest,
+  inviteRequest,
+  removeRequest,
+  sendRequest,
+  listMessagesRequest,
+  emptyRequest,
+  messageStates,
+  localApiEventNames,
+} from './local-api.js';
+export type {
+  ChatMessage,
+  MessageState,
+  RoomStatus,
+  RoomSummary,
+  Member,
+  WhoAmI,
+  LocalClientEvents,
+  LocalServerEvents,
+  CreateRoomRequest,
+  RoomRequest,
+  InviteRequest,
+  SendRequest,
+  ListMessagesRequest,
+  OnboardRequest,
+} from './local-api.js';
+export { toBase64, fromBase64, toHex } from './base64.js';

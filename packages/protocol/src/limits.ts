@@ -1,0 +1,19 @@
+/** Size bounds shared by both ends; the relay rejects anything larger before touching it. */
+export const Limits = {
+  /** socket.io maxHttpBufferSize for the relay: one frame. */
+  relayFrameBytes: 2 * 1024 * 1024,
+  /** socket.io maxHttpBufferSize for the local API. */
+  localFrameBytes: 256 * 1024,
+  keyPackageBytes: 16 * 1024,
+  keyPackagesPerUpload: 100,
+  keyPackagesStored: 200,
+  /** GroupInfo with the ratchet tree grows with the room; 1 MiB is ~1000 members. */
+  groupInfoBytes: 1024 * 1024,
+  commitBytes: 1024 * 1024,
+  welcomeBytes: 1024 * 1024,
+  applicationBytes: 64 * 1024,
+  textChars: 16_000,
+  roomNameChars: 100,
+  fetchLimit: 500,
+  handlesPerCommit: 100,
+} as const;
