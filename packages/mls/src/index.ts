@@ -1,0 +1,35 @@
+export { DEFAULT_SUITE, getSuite, setCryptoProvider } from './suite.js';
+export {
+  generateIdentity,
+  signWithIdentity,
+  verifyWithIdentityKey,
+  fingerprint,
+  encodeIdentity,
+  decodeIdentity,
+} from './identity.js';
+export type { Identity } from './identity.js';
+export { MemoryKeyDirectory } from './key-directory.js';
+export type { KeyDirectory, PinResult } from './key-directory.js';
+export { createAuthenticationService, handleFromCredential } from './authentication-service.js';
+export type { CredentialRejection } from './authentication-service.js';
+export { makeClientConfig } from './client-config.js';
+export { createKeyPackage, keyPackageRef, welcomeRecipients, credentialFor } from './key-package.js';
+export type { OwnKeyPackage } from './key-package.js';
+export {
+  createGroup,
+  joinFromWelcome,
+  epochOf,
+  groupIdOf,
+  epochAuthenticatorOf,
+  ownLeafIndex,
+  isActive,
+  membersOf,
+  memberAt,
+  encodeGroup,
+  decodeGroup,
+} from './group.js';
+export type { Group, MemberInfo } from './group.js';
+export { commitChanges, groupInfoOf, joinExternal, proposeSelfRemove } from './commit.js';
+export type { CommitOutput } from './commit.js';
+export { encryptApplication, processIncoming } from './messages.js';
+export type { Incoming } from './messages.js';
