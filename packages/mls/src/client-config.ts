@@ -13,3 +13,6 @@ export function makeClientConfig(authService: AuthenticationService): ClientConf
     authService,
   };
 }
+
+/** ts-mls' ClientConfig under our name, so that no other package imports ts-mls. */
+export type MlsConfig = ClientConfig;

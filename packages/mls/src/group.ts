@@ -103,3 +103,12 @@ export function decodeGroup(bytes: Uint8Array, config: ClientConfig): Group {
   if (!r || r[1] !== bytes.length) throw new SealroomError(MlsErrorCode.BadState, 'corrupt group state');
   return { state: { ...r[0], clientConfig: config } };
 }
+
+/** Leaves whose removal has been proposed (by reference) in this epoch and not yet committed. */
+export function proposedRemovals(g: Group): number[] {
+  const out: number[] = [];
+  for (const p of Object.values(g.state.unappliedProposals)) {
+    if (p.proposal.proposalType === 'remove') out.push(p.proposal.remove.removed);
+  }
+  return out;
+}

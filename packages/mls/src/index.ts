@@ -13,6 +13,7 @@ export type { KeyDirectory, PinResult } from './key-directory.js';
 export { createAuthenticationService, handleFromCredential } from './authentication-service.js';
 export type { CredentialRejection } from './authentication-service.js';
 export { makeClientConfig } from './client-config.js';
+export type { MlsConfig } from './client-config.js';
 export { createKeyPackage, keyPackageRef, welcomeRecipients, credentialFor } from './key-package.js';
 export type { OwnKeyPackage } from './key-package.js';
 export {
@@ -27,6 +28,7 @@ export {
   memberAt,
   encodeGroup,
   decodeGroup,
+  proposedRemovals,
 } from './group.js';
 export type { Group, MemberInfo } from './group.js';
 export { commitChanges, groupInfoOf, joinExternal, proposeSelfRemove } from './commit.js';

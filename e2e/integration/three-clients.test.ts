@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SealroomClient } from '@sealroom/client';
+import { device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
+
+describe('three headless clients against a real relay with SQLite', () => {
+  const tmp = tempDir('three');
+  let relay: Relay;
+  let alice: SealroomClient, bob: SealroomClient, carol: SealroomClient;
+
+  beforeAll(async () => {
+    relay = await relayIn(`${tmp.dir}/server`);
+    alice = await device(relay.url, `${tmp.dir}/alice`, 'alice');
+    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
+    carol = await device(relay.url, `${tmp.dir}/carol`, 'carol');
+  });
+  afterAll(async () => {
+    await Promise.all([alice, bob, carol].map((c) => c?.close()));
+    await relay?.close();
+    tmp.cleanup();
+  });
+
+  it('create, invite, open join, send, leave, remove — every member decrypts every message', async () => {
+    const room = await alice.createRoom('Lunch plans', true);
+    await alice.invite(room.roomId, 'bob');
+    await until('bob to join', async () => (await bob.listRooms()).find((r) => r.roomId === room.roomId && r.name === 'Lunch plans'));
+
+    await carol.joinRoom(room.roomId); // open room: external commit
+    await until('carol to learn the room name', async () => (await carol.getRoom(room.roomId)).name === 'Lunch plans');
+
+    const sent = await alice.sendText(room.roomId, 'hello from alice');
+    expect(sent.state).toBe('sent');
+    await bob.sendText(room.roomId, 'hello from bob');
+    await carol.sendText(room.roomId, 'hello from carol');
+    for (const c of [alice, bob, carol]) {
+      for (const t of ['hello from alice', 'hello from bob', 'hello from carol']) await waitForText(c, room.roomId, t);
+    }
+    // Senders are the MLS-authenticated handles.
+    const onBob = await bob.messages(room.roomId);
+    expect(onBob.find((m) => m.text === 'hello from carol')?.sender).toBe('carol');
+
+    // Everyone agrees on the epoch (no fork).
+    const auth = await Promise.all([alice, bob, carol].map((c) => c.syncRoom(room.roomId).then(() => c.epochAuthenticator(room.roomId))));
+    expect(new Set(auth).size).toBe(1);
+
+    // Bob leaves; another member commits his removal.
+    await bob.leave(room.roomId);
+    await until('bob to be removed from the tree', async () => {
+      const ms = await alice.members(room.roomId);
+      return !ms.some((m) => m.handle === 'bob');
+    });
+    await alice.sendText(room.roomId, 'bob has gone');
+    await waitForText(carol, room.roomId, 'bob has gone');
+    expect(await textsOf(bob, room.roomId)).not.toContain('bob has gone');
+
+    // Alice removes carol; carol cannot read what follows.
+    await alice.remove(room.roomId, 'carol');
+    await until('carol to see she was removed', async () => (await carol.getRoom(room.roomId)).status === 'removed');
+    await alice.sendText(room.roomId, 'only alice now');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await textsOf(carol, room.roomId)).not.toContain('only alice now');
+    expect((await alice.members(room.roomId)).map((m) => m.handle)).toEqual(['alice']);
+  });
+
+  it('two members committing at once: exactly one wins, both converge', async () => {
+    const room = await alice.createRoom('Race', false);
+    await alice.invite(room.roomId, 'bob');
+    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === room.roomId && r.status === 'active'));
+    const before = (await alice.getRoom(room.roomId)).epoch;
+    // Both invite carol at the same time: one Add wins the epoch; the loser catches up, sees carol, and stops.
+    const results = await Promise.allSettled([alice.invite(room.roomId, 'carol'), bob.invite(room.roomId, 'carol')]);
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const already = results.filter((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_PROXY_ALREADY_MEMBER').length;
+    expect(ok + already).toBe(2);
+    expect(ok).toBeGreaterThanOrEqual(1);
+    await until('carol to join', async () => (await carol.listRooms()).some((r) => r.roomId === room.roomId && r.status === 'active'));
+    const epochs = await Promise.all([alice, bob, carol].map((c) => c.syncRoom(room.roomId).then((r) => r.epoch)));
+    expect(new Set(epochs).size).toBe(1);
+    expect(epochs[0]).toBe(before + 1); // exactly one of the two commits was accepted
+    const auth = await Promise.all([alice, bob, carol].map((c) => c.epochAuthenticator(room.roomId)));
+    expect(new Set(auth).size).toBe(1);
+    expect((await alice.members(room.roomId)).map((m) => m.handle).sort()).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('concurrent empty-ish commits race: both removals of different members converge', async () => {
+    const room = await alice.createRoom('Race 2', false);
+    await alice.invite(room.roomId, 'bob');
+    await alice.invite(room.roomId, 'carol');
+    await until('both to join', async () =>
+      (await Promise.all([bob, carol].map((c) => c.listRooms()))).every((rs) => rs.some((r) => r.roomId === room.roomId && r.status === 'active')),
+    );
+    await Promise.all([bob.syncRoom(room.roomId), carol.syncRoom(room.roomId)]);
+    const start = (await alice.syncRoom(room.roomId)).epoch;
+    // alice removes carol while bob, at the same moment, sends a message: the message must survive the race.
+    const [, msg] = await Promise.all([alice.remove(room.roomId, 'carol'), bob.sendText(room.roomId, 'sent during a commit')]);
+    expect(msg.state).toBe('sent');
+    await waitForText(alice, room.roomId, 'sent during a commit');
+    const a = await alice.syncRoom(room.roomId);
+    const b = await bob.syncRoom(room.roomId);
+    expect(a.epoch).toBe(start + 1);
+    expect(b.epoch).toBe(a.epoch);
+    expect(await alice.epochAuthenticator(room.roomId)).toBe(await bob.epochAuthenticator(room.roomId));
+  });
+});

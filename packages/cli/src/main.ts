@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { CliErrorCode, SealroomError } from '@sealroom/protocol';
+import { scriptCommand, SCRIPT_COMMANDS } from './script-commands.js';
+import { closeOnSignal, DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT, runProxy, runServer } from './run-parts.js';
+
+const USAGE = `sealroom — end-to-end encrypted group chat on MLS
+
+Run the parts:
+  sealroom server [PORT] [--host H] [--data DIR]          relay (default 3001, data .sealroom/server)
+  sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME]
+                                                          your local crypto agent + web UI (default 3003)
+  sealroom demo [--data DIR]                              server + proxies for alice and bob
+
+Script a running proxy (--proxy URL or SEALROOM_PROXY=URL, the URL the proxy printed):
+  sealroom whoami
+  sealroom rooms list [--json]
+  sealroom rooms create NAME [--open]
+  sealroom rooms join ROOM_ID
+  sealroom rooms invite ROOM_ID HANDLE
+  sealroom rooms remove ROOM_ID HANDLE
+  sealroom rooms leave ROOM_ID
+  sealroom members ROOM_ID [--json]
+  sealroom send ROOM_ID TEXT
+  sealroom messages ROOM_ID [--json] [--follow]
+`;
+
+function port(s: string | undefined, dflt: number): number {
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SealroomError(CliErrorCode.Usage, `not a port: ${s}`);
+  return n;
+}
+
+/** Entry point; returns the exit code. Errors print one line naming the problem. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        data: { type: 'string' },
+        handle: { type: 'string' },
+        proxy: { type: 'string' },
+        json: { type: 'boolean' },
+        open: { type: 'boolean' },
+        follow: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [cmd, ...rest] = positionals;
+    if (values.help || cmd === undefined || cmd === 'help') {
+      process.stdout.write(USAGE);
+      return cmd === undefined && !values.help ? 2 : 0;
+    }
+    if (cmd === 'server') {
+      const p = port(rest[0], DEFAULT_SERVER_PORT);
+      const relay = await runServer({ port: p, host: values.host ?? '127.0.0.1', dataDir: values.data ?? '.sealroom/server' });
+      console.log(`Sealroom server listening on ${relay.url}`);
+      await closeOnSignal([relay], (s) => console.error(s));
+      return 0;
+    }
+    if (cmd === 'proxy') {
+      const p = port(rest[0], DEFAULT_PROXY_PORT);
+      const serverUrl = rest[1] ?? `http://localhost:${DEFAULT_SERVER_PORT}`;
+      const proxy = await runProxy({
+        port: p,
+        serverUrl,
+        dataDir: values.data ?? `.sealroom/proxy-${p}`,
+        ...(values.handle !== undefined ? { handle: values.handle } : {}),
+      });
+      console.log(`Sealroom proxy for ${proxy.client.handle ?? '(new user: open the URL to pick a handle)'}: ${proxy.url}`);
+      await closeOnSignal([proxy], (s) => console.error(s));
+      return 0;
+    }
+    if (cmd === 'demo') {
+      const { runDemo } = await import('./demo.js');
+      await runDemo(values.data ?? '.sealroom/demo');
+      return 0;
+    }
+    if (SCRIPT_COMMANDS.has(cmd)) {
+      const proxyUrl = values.proxy ?? process.env['SEALROOM_PROXY'];
+      if (!proxyUrl) throw new SealroomError(CliErrorCode.Usage, 'no proxy: pass --proxy URL or set SEALROOM_PROXY');
+      return await scriptCommand(proxyUrl, cmd, rest, { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false });
+    }
+    throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd} (try sealroom --help)`);
+  } catch (e) {
+    const code = e instanceof SealroomError ? e.code : (e as { code?: string }).code;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`sealroom: ${code && !msg.includes(code) ? `${code}: ` : ''}${msg}\n`);
+    return code === CliErrorCode.Usage || code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1;
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startRelay } from '@sealroom/server';
+import { startProxy, type RunningProxy } from '@sealroom/proxy';
+
+export const DEFAULT_SERVER_PORT = 3001;
+export const DEFAULT_PROXY_PORT = 3003;
+
+export type Closer = { close(): Promise<void> };
+
+/** Stop everything cleanly on Ctrl-C / SIGTERM, once. */
+export function closeOnSignal(parts: Closer[], out: (s: string) => void): Promise<void> {
+  return new Promise((done) => {
+    let closing = false;
+    const stop = () => {
+      if (closing) return;
+      closing = true;
+      out('stopping…');
+      void Promise.allSettled([...parts].reverse().map((p) => p.close())).then(() => done());
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function runServer(o: { port: number; host: string; dataDir: string; quiet?: boolean }) {
+  mkdirSync(o.dataDir, { recursive: true });
+  return startRelay({
+    port: o.port,
+    host: o.host,
+    dataDir: resolve(o.dataDir),
+    ...(o.quiet ? { log: () => {} } : { log: (l: string) => console.error(`[server] ${l}`) }),
+  });
+}
+
+export async function runProxy(o: { port: number; serverUrl: string; dataDir: string; handle?: string; label?: string }): Promise<RunningProxy> {
+  return startProxy({
+    port: o.port,
+    serverUrl: o.serverUrl,
+    dataDir: resolve(o.dataDir),
+    ...(o.handle !== undefined ? { handle: o.handle } : {}),
+    log: (l) => console.error(`[${o.label ?? 'proxy'}] ${l}`),
+  });
+}

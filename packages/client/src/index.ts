@@ -1,0 +1,7 @@
+export { SealroomClient } from './sealroom-client.js';
+export type { SealroomClientOptions } from './sealroom-client.js';
+export type { ClientEvents } from './engine-context.js';
+export type { ClientStore, RoomRecord, RoomWrite, OutboxItem, PendingCommit, OwnKeyPackageRecord } from './client-store.js';
+export { MemoryClientStore, compareMessages } from './memory-client-store.js';
+export { RelayConnection, expectOk } from './relay-connection.js';
+export { randomId } from './random-id.js';

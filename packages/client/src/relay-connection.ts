@@ -1,0 +1,161 @@
+import { EventEmitter } from 'node:events';
+import { io, type Socket } from 'socket.io-client';
+import {
+  ClientErrorCode,
+  RELAY_PROTOCOL_VERSION,
+  SealroomError,
+  authTranscript,
+  logEntrySchema,
+  toBase64,
+  welcomeSchema,
+  type Ack,
+  type Handle,
+  type LogEntry,
+  type RelayClientEvents,
+  type RelayServerEvents,
+  type WelcomeEnvelope,
+} from '@sealroom/protocol';
+import { signWithIdentity, type Identity } from '@sealroom/mls';
+
+type Req<E extends keyof RelayClientEvents> = Parameters<RelayClientEvents[E]>[0];
+type Res<E extends keyof RelayClientEvents> = Parameters<Parameters<RelayClientEvents[E]>[1]>[0];
+
+export type RelayConnectionEvents = {
+  ready: [];
+  down: [];
+  entry: [LogEntry];
+  welcome: [WelcomeEnvelope];
+  error: [Error];
+};
+
+/**
+ * One authenticated socket.io connection to the relay. After every (re)connect it proves possession of
+ * the identity key by signing the relay's fresh challenge, then emits `ready`. Pushes from the relay are
+ * schema-checked here: the relay is untrusted, so a malformed push is dropped, never thrown.
+ */
+export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
+  readonly #socket: Socket<RelayServerEvents, RelayClientEvents>;
+  #ready = false;
+
+  constructor(
+    readonly url: string,
+    readonly identity: Identity,
+  ) {
+    super();
+    this.#socket = io(url, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 3000,
+      timeout: 5000,
+    });
+    this.#socket.on('connect', () => void this.#authenticate());
+    this.#socket.on('disconnect', () => {
+      if (this.#ready) {
+        this.#ready = false;
+        this.emit('down');
+      }
+    });
+    this.#socket.on('room.entry', (e) => {
+      const p = logEntrySchema.safeParse(e);
+      if (p.success) this.emit('entry', p.data);
+    });
+    this.#socket.on('welcome', (w) => {
+      const p = welcomeSchema.safeParse(w);
+      if (p.success) this.emit('welcome', p.data);
+    });
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  start(): void {
+    this.#socket.connect();
+  }
+
+  close(): void {
+    this.#ready = false;
+    this.#socket.removeAllListeners();
+    this.#socket.disconnect();
+  }
+
+  async #authenticate(): Promise<void> {
+    try {
+      const hello = await this.#raw('hello', { protocol: RELAY_PROTOCOL_VERSION }, 5000);
+      if (!hello.ok) throw new SealroomError(hello.code, hello.message);
+      const identityKey = toBase64(this.identity.publicKey);
+      const sig = await signWithIdentity(this.identity, authTranscript(hello.challenge, this.identity.handle, identityKey));
+      const auth = await this.#raw('auth', { handle: this.identity.handle as Handle, identityKey, signature: toBase64(sig) }, 5000);
+      if (!auth.ok) throw new SealroomError(auth.code, auth.message);
+      this.#ready = true;
+      this.emit('ready');
+    } catch (e) {
+      this.emit('error', e instanceof Error ? e : new Error(String(e)));
+      // A refused login (e.g. handle taken) is not retried in a tight loop; reconnecting will try again.
+      if (this.#socket.connected) setTimeout(() => this.#socket.disconnect().connect(), 2000);
+    }
+  }
+
+  async #raw<E extends keyof RelayClientEvents>(event: E, payload: Req<E>, timeoutMs: number): Promise<Res<E>> {
+    try {
+      // socket.io's typed emitWithAck cannot follow our generic event map; the shapes are checked by E.
+      const emit = this.#socket.timeout(timeoutMs).emitWithAck as unknown as (e: E, p: Req<E>) => Promise<Res<E>>;
+      return await emit.call(this.#socket.timeout(timeoutMs), event, payload);
+    } catch (e) {
+      throw new SealroomError(
+        this.#socket.connected ? ClientErrorCode.Timeout : ClientErrorCode.Disconnected,
+        `relay did not answer ${event}`,
+        { cause: e },
+      );
+    }
+  }
+
+  /** Wait until authenticated (or time out), then send one request and return its ack. */
+  async request<E extends keyof RelayClientEvents>(event: E, payload: Req<E>, timeoutMs = 10_000): Promise<Res<E>> {
+    if (!this.#ready) await this.waitReady(timeoutMs);
+    return this.#raw(event, payload, timeoutMs);
+  }
+
+  waitReady(timeoutMs: number): Promise<void> {
+    if (this.#ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.off('ready', onReady);
+        reject(new SealroomError(ClientErrorCode.Disconnected, 'relay unreachable'));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      this.once('ready', onReady);
+    });
+  }
+}
+
+/** Unwrap an ack or throw its code as a SealroomError. */
+export function expectOk<T extends Ack<object>>(res: T): Extract<T, { ok: true }> {
+  if (!res.ok) throw new SealroomError(res.code, res.message ?? res.code);
+  return res as Extract<T, { ok: true }>;
+}
+
+/** Connect once with `identity` to register (or check) its handle; throws the relay's code on refusal. */
+export async function probeRegistration(url: string, identity: Identity, timeoutMs = 10_000): Promise<void> {
+  const relay = new RelayConnection(url, identity);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new SealroomError(ClientErrorCode.Disconnected, `relay unreachable at ${url}`)), timeoutMs);
+      relay.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      relay.once('error', (e) => {
+        clearTimeout(t);
+        reject(e);
+      });
+      relay.start();
+    });
+  } finally {
+    relay.close();
+  }
+}

@@ -1,0 +1,300 @@
+import {
+  ClientErrorCode,
+  Limits,
+  ProxyErrorCode,
+  RelayErrorCode,
+  SealroomError,
+  isSealroomError,
+  toBase64,
+  type ChatMessage,
+  type Handle,
+  type LogEntry,
+  type MessageId,
+  type RoomId,
+  type RoomSummary,
+} from '@sealroom/protocol';
+import { commitChanges, encodeGroup, encryptApplication, membersOf, proposedRemovals, type Group } from '@sealroom/mls';
+import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
+import type { EngineContext } from './engine-context.js';
+import { processEntry, type EntryFollowUp } from './entry-processor.js';
+import { expectOk } from './relay-connection.js';
+import { randomId } from './random-id.js';
+
+export type CommitPlan = {
+  addKeyPackages?: Uint8Array[];
+  adds?: string[];
+  removeLeaves?: number[];
+};
+
+const MAX_COMMIT_ATTEMPTS = 6;
+const MAX_SEND_ATTEMPTS = 6;
+
+export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
+  let members = 0;
+  try {
+    members = membersOf(ctx.groups.get(room)).length;
+  } catch {
+    members = 0;
+  }
+  return {
+    roomId: room.roomId,
+    name: room.name,
+    open: room.open,
+    epoch: room.epoch,
+    members,
+    status: room.status,
+    lastSeq: room.lastSeq,
+  };
+}
+
+/**
+ * Keeps each room's state in step with the relay's log: catch-up, live entries, our own commits (with
+ * retry when another commit wins the epoch) and the outbox. Every method named *Locked must run inside
+ * `ctx.mutex.run(roomId, …)`.
+ */
+export class RoomSync {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly onFollowUp: (roomId: string, f: EntryFollowUp) => void,
+  ) {}
+
+  async room(roomId: string): Promise<RoomRecord> {
+    const r = await this.ctx.store.getRoom(roomId);
+    if (!r) throw new SealroomError(ProxyErrorCode.UnknownRoom, `unknown room ${roomId}`);
+    return r;
+  }
+
+  async activeRoom(roomId: string): Promise<RoomRecord> {
+    const r = await this.room(roomId);
+    if (r.status !== 'active') throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${roomId} (${r.status})`);
+    return r;
+  }
+
+  /** Persist a room and tell listeners. */
+  async save(room: RoomRecord, messages: ChatMessage[] = [], outbox: { put?: OutboxItem[]; del?: string[] } = {}) {
+    await this.ctx.store.writeRoom({ room, messages, outboxPut: outbox.put ?? [], outboxDelete: outbox.del ?? [] });
+    for (const m of messages) this.ctx.events.emit('message', m);
+    this.ctx.events.emit('room', summarize(this.ctx, room));
+  }
+
+  /** Apply one entry (already known to be the next one) and persist the result atomically. */
+  async applyLocked(room: RoomRecord, entry: LogEntry): Promise<RoomRecord> {
+    const before = room.status;
+    const r = await processEntry(this.ctx, room, entry);
+    await this.ctx.store.writeRoom(r.write);
+    for (const m of r.messages) this.ctx.events.emit('message', m);
+    if (r.followUps.length > 0 || r.write.room.name !== room.name || r.write.room.status !== before || entry.kind === 'commit')
+      this.ctx.events.emit('room', summarize(this.ctx, r.write.room));
+    for (const f of r.followUps) this.onFollowUp(room.roomId, f);
+    return r.write.room;
+  }
+
+  /** A live entry pushed by the relay. Gaps trigger a fetch; old entries are ignored (dedupe by seq). */
+  async onEntry(entry: LogEntry): Promise<void> {
+    await this.ctx.mutex.run(entry.roomId, async () => {
+      const room = await this.ctx.store.getRoom(entry.roomId);
+      if (!room || room.status !== 'active' || entry.seq <= room.lastSeq) return;
+      if (entry.seq === room.lastSeq + 1) await this.applyLocked(room, entry);
+      else await this.syncLocked(entry.roomId);
+    });
+  }
+
+  /** Catch up from the last durable sequence number (architecture.md "Reconnect"). */
+  async syncLocked(roomId: string): Promise<RoomRecord> {
+    let room = await this.room(roomId);
+    for (;;) {
+      if (room.status !== 'active') return room;
+      const res = await this.ctx.relay.request('room.fetch', {
+        roomId: roomId as RoomId,
+        after: room.lastSeq,
+        limit: Limits.fetchLimit,
+      });
+      if (!res.ok) {
+        if (res.code === RelayErrorCode.NotMember) {
+          room = { ...room, status: 'removed' };
+          await this.save(room);
+          return room;
+        }
+        throw new SealroomError(res.code, res.message ?? res.code);
+      }
+      for (const e of res.entries) {
+        if (e.seq !== room.lastSeq + 1) continue; // the relay must hand out a gap-free log
+        room = await this.applyLocked(room, e);
+      }
+      if (res.entries.length < Limits.fetchLimit || room.lastSeq >= res.lastSeq) return room;
+    }
+  }
+
+  async sync(roomId: string): Promise<RoomRecord> {
+    return this.ctx.mutex.run(roomId, () => this.syncLocked(roomId));
+  }
+
+  /**
+   * Build, persist and send a commit; adopt it only when the relay's log shows it accepted. If another
+   * commit won the epoch, catch up and rebuild (RFC 9420 §14, RFC 9750 §5.2). `plan` returns null when
+   * there is nothing (left) to do.
+   */
+  async runCommit(roomId: string, plan: (room: RoomRecord, group: Group) => Promise<CommitPlan | null>): Promise<number | null> {
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      const outcome = await this.ctx.mutex.run(roomId, async (): Promise<{ seq: number | null } | 'retry'> => {
+        await this.flushPendingCommitLocked(roomId);
+        let room = await this.syncLocked(roomId);
+        if (room.status !== 'active') throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${roomId}`);
+        const group = this.ctx.groups.get(room);
+        const p = await plan(room, group);
+        if (!p) return { seq: null };
+        const members = membersOf(group);
+        const removeLeaves = p.removeLeaves ?? [];
+        const byRef = proposedRemovals(group);
+        const removes = [...new Set([...removeLeaves, ...byRef])]
+          .map((leaf) => members.find((m) => m.leafIndex === leaf)?.handle)
+          .filter((h): h is string => h !== undefined);
+        const out = await commitChanges(group, {
+          addKeyPackages: p.addKeyPackages ?? [],
+          removeLeaves,
+          publishGroupInfo: room.open,
+        });
+        const pending: PendingCommit = {
+          msgId: randomId(),
+          epoch: room.epoch,
+          commit: toBase64(out.commit),
+          groupInfo: out.groupInfo ? toBase64(out.groupInfo) : null,
+          welcome: out.welcome ? toBase64(out.welcome) : null,
+          adds: p.adds ?? [],
+          removes,
+          external: false,
+          newGroup: encodeGroup(out.group),
+        };
+        room = { ...room, pendingCommit: pending };
+        await this.ctx.store.writeRoom({ room });
+        const res = await this.sendCommit(roomId, pending);
+        if (res.ok) {
+          await this.syncLocked(roomId); // applies our commit, and anything before it, in log order
+          return { seq: res.seq };
+        }
+        await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+        if (res.code === RelayErrorCode.StaleEpoch) return 'retry';
+        throw new SealroomError(res.code, res.message ?? res.code);
+      });
+      if (outcome !== 'retry') return outcome.seq;
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up after repeated commit races');
+  }
+
+  private sendCommit(roomId: string, p: PendingCommit) {
+    return this.ctx.relay.request('room.commit', {
+      roomId: roomId as RoomId,
+      epoch: p.epoch,
+      msgId: p.msgId as MessageId,
+      commit: p.commit,
+      ...(p.groupInfo ? { groupInfo: p.groupInfo } : {}),
+      ...(p.welcome ? { welcome: p.welcome } : {}),
+      adds: p.adds as Handle[],
+      removes: p.removes as Handle[],
+      external: p.external,
+    });
+  }
+
+  /** After a reconnect: resend a commit whose ack we never saw, byte for byte (the relay dedupes by msgId). */
+  async flushPendingCommitLocked(roomId: string): Promise<void> {
+    const room = await this.room(roomId);
+    if (!room.pendingCommit) return;
+    const res = await this.sendCommit(roomId, room.pendingCommit);
+    if (res.ok) {
+      await this.syncLocked(roomId);
+    } else {
+      // Rejected for good (stale epoch or otherwise): the commit never took effect anywhere.
+      await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+    }
+  }
+
+  /**
+   * Encrypt an application payload, persist ciphertext + new state + outbox entry in one write, then
+   * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
+   */
+  async sendPayload(roomId: string, plain: string, local: ChatMessage | null, msgId: string): Promise<number> {
+    const item = await this.ctx.mutex.run(roomId, async () => {
+      const room = await this.activeRoom(roomId);
+      return this.encryptIntoOutboxLocked(room, msgId, plain, local ? [local] : []);
+    });
+    return this.deliver(item);
+  }
+
+  private async encryptIntoOutboxLocked(room: RoomRecord, msgId: string, plain: string, messages: ChatMessage[]): Promise<OutboxItem> {
+    const group = this.ctx.groups.get(room);
+    const { group: next, message } = await encryptApplication(group, new TextEncoder().encode(plain));
+    const bytes = encodeGroup(next);
+    this.ctx.groups.set(room.roomId, bytes, next);
+    const item: OutboxItem = { roomId: room.roomId, msgId, epoch: room.epoch, data: toBase64(message), plain };
+    await this.save({ ...room, group: bytes }, messages, { put: [item] });
+    return item;
+  }
+
+  /** Send an outbox item until the relay accepts it; re-encrypt only if the relay says its epoch is over. */
+  async deliver(first: OutboxItem): Promise<number> {
+    let item = first;
+    for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+      const res = await this.ctx.relay.request('room.send', {
+        roomId: item.roomId as RoomId,
+        epoch: item.epoch,
+        msgId: item.msgId as MessageId,
+        kind: 'application',
+        data: item.data,
+      });
+      if (res.ok) {
+        await this.markSent(item, res.seq);
+        return res.seq;
+      }
+      if (res.code !== RelayErrorCode.StaleEpoch) {
+        await this.markFailed(item);
+        throw new SealroomError(res.code, res.message ?? res.code);
+      }
+      // Never accepted: the old ciphertext is discarded and the same payload encrypted in the new epoch.
+      const again = await this.ctx.mutex.run(item.roomId, async () => {
+        const room = await this.syncLocked(item.roomId);
+        const still = (await this.ctx.store.listOutbox()).find((o) => o.msgId === item.msgId);
+        if (!still) return null;
+        if (room.status !== 'active') {
+          await this.markFailedLocked(room, item);
+          throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${item.roomId}`);
+        }
+        return this.encryptIntoOutboxLocked(room, item.msgId, item.plain, []);
+      });
+      if (!again) {
+        const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
+        return m?.seq ?? 0;
+      }
+      item = again;
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up after repeated epoch changes');
+  }
+
+  private async markSent(item: OutboxItem, seq: number): Promise<void> {
+    await this.ctx.mutex.run(item.roomId, async () => {
+      const room = await this.room(item.roomId);
+      const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
+      const msgs = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
+      await this.save(room, msgs, { del: [item.msgId] });
+    });
+  }
+
+  private async markFailed(item: OutboxItem): Promise<void> {
+    await this.ctx.mutex.run(item.roomId, async () => this.markFailedLocked(await this.room(item.roomId), item));
+  }
+
+  private async markFailedLocked(room: RoomRecord, item: OutboxItem): Promise<void> {
+    const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
+    await this.save(room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
+  }
+
+  /** After a reconnect: everything still in the outbox goes out again, same bytes, same ids. */
+  async flushOutbox(): Promise<void> {
+    for (const item of await this.ctx.store.listOutbox()) {
+      try {
+        await this.deliver(item);
+      } catch (e) {
+        if (isSealroomError(e, ClientErrorCode.Disconnected) || isSealroomError(e, ClientErrorCode.Timeout)) return;
+      }
+    }
+  }
+}

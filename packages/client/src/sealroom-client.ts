@@ -1,0 +1,445 @@
+import { EventEmitter } from 'node:events';
+import {
+  APP_PAYLOAD_VERSION,
+  ProxyErrorCode,
+  RelayErrorCode,
+  SealroomError,
+  fromBase64,
+  toBase64,
+  type AppPayload,
+  type ChatMessage,
+  type Handle,
+  type Member,
+  type MessageId,
+  type RoomId,
+  type RoomSummary,
+  type WelcomeEnvelope,
+} from '@sealroom/protocol';
+import {
+  createAuthenticationService,
+  createGroup,
+  decodeIdentity,
+  encodeGroup,
+  encodeIdentity,
+  epochOf,
+  fingerprint,
+  generateIdentity,
+  groupInfoOf,
+  joinExternal,
+  joinFromWelcome,
+  makeClientConfig,
+  membersOf,
+  ownLeafIndex,
+  proposeSelfRemove,
+  proposedRemovals,
+  epochAuthenticatorOf,
+  welcomeRecipients,
+  type Identity,
+} from '@sealroom/mls';
+import type { ClientStore, RoomRecord } from './client-store.js';
+import type { ClientEvents, EngineContext } from './engine-context.js';
+import type { EntryFollowUp } from './entry-processor.js';
+import { GroupCache } from './group-cache.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { replenishKeyPackages } from './key-package-pool.js';
+import { randomId } from './random-id.js';
+import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
+import { RoomSync, summarize } from './room-sync.js';
+
+export type SealroomClientOptions = { store: ClientStore; serverUrl: string };
+
+/** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
+const BACKUP_DELAY_MS = 2500;
+
+/**
+ * The headless Sealroom engine: one device, one identity, many rooms. The proxy, the tests and the
+ * benchmarks drive it; it owns no UI and no transport to a UI.
+ */
+export class SealroomClient extends EventEmitter<ClientEvents> {
+  readonly store: ClientStore;
+  readonly serverUrl: string;
+  #ctx: EngineContext | null = null;
+  #sync: RoomSync | null = null;
+  #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(opts: SealroomClientOptions) {
+    super();
+    this.store = opts.store;
+    this.serverUrl = opts.serverUrl;
+  }
+
+  /** Load the identity if there is one and connect. Without one, call `onboard(handle)` first. */
+  async start(): Promise<void> {
+    const enc = await this.store.getIdentity();
+    if (enc) this.#boot(decodeIdentity(enc));
+  }
+
+  /** Create this device's identity for `handle` (first run) and connect. */
+  async onboard(handle: string): Promise<void> {
+    if (await this.store.getIdentity()) throw new SealroomError(ProxyErrorCode.IdentityExists, 'this device already has an identity');
+    const identity = await generateIdentity(handle);
+    // Register before keeping anything: a taken handle must fail here, not leave a useless identity behind.
+    await probeRegistration(this.serverUrl, identity);
+    await this.store.setIdentity(encodeIdentity(identity));
+    this.#boot(identity);
+    await this.#ready(10_000);
+  }
+
+  get handle(): string | null {
+    return this.#ctx?.identity.handle ?? null;
+  }
+  get connected(): boolean {
+    return this.#ctx?.relay.ready ?? false;
+  }
+  async myFingerprint(): Promise<string | null> {
+    return this.#ctx ? fingerprint(this.#ctx.identity.publicKey) : null;
+  }
+
+  #boot(identity: Identity): void {
+    const store = this.store;
+    const config = makeClientConfig(
+      createAuthenticationService(store, (r) =>
+        this.emit('warning', {
+          roomId: null,
+          code: 'ERR_MLS_CREDENTIAL_MISMATCH',
+          text: `rejected a credential for ${r.handle ?? '(invalid handle)'}: ${r.reason}`,
+        }),
+      ),
+    );
+    const relay = new RelayConnection(this.serverUrl, identity);
+    const ctx: EngineContext = { store, relay, identity, config, mutex: new KeyedMutex(), groups: new GroupCache(config), events: this };
+    this.#ctx = ctx;
+    this.#sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
+    relay.on('ready', () => {
+      this.emit('status', { connected: true });
+      void this.#onReady().catch((e: unknown) => this.#warn(null, e));
+    });
+    relay.on('down', () => this.emit('status', { connected: false }));
+    relay.on('error', (e) => this.#warn(null, e));
+    relay.on('entry', (e) => void this.#sync?.onEntry(e).catch((err: unknown) => this.#warn(e.roomId, err)));
+    relay.on('welcome', (w) => void this.#onWelcome(w).catch((err: unknown) => this.#warn(w.roomId, err)));
+    relay.start();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#ctx?.relay.close();
+  }
+
+  #warn(roomId: string | null, e: unknown): void {
+    const code = e instanceof SealroomError ? e.code : 'ERR_CLIENT_INTERNAL';
+    this.emit('warning', { roomId, code, text: e instanceof Error ? e.message : String(e) });
+  }
+
+  #need(): { ctx: EngineContext; sync: RoomSync } {
+    if (!this.#ctx || !this.#sync) throw new SealroomError(ProxyErrorCode.NoIdentity, 'no identity yet: onboard first');
+    return { ctx: this.#ctx, sync: this.#sync };
+  }
+
+  #ready(timeoutMs: number): Promise<void> {
+    return this.#need().ctx.relay.waitReady(timeoutMs);
+  }
+
+  async #onReady(): Promise<void> {
+    const { ctx, sync } = this.#need();
+    await replenishKeyPackages(ctx.store, ctx.relay, ctx.identity);
+    const w = expectOk(await ctx.relay.request('welcome.list', {}));
+    for (const x of w.welcomes) await this.#onWelcome(x);
+    for (const r of await ctx.store.listRooms()) {
+      if (r.status !== 'active') continue;
+      await ctx.mutex.run(r.roomId, async () => {
+        await sync.flushPendingCommitLocked(r.roomId);
+        await sync.syncLocked(r.roomId);
+      });
+      this.#checkPendingLeaves(r.roomId, 0);
+    }
+    await sync.flushOutbox();
+  }
+
+  /** A Welcome for us (RFC 9420 §12.4.3.1): join, then catch up from the commit that added us. */
+  async #onWelcome(w: WelcomeEnvelope): Promise<void> {
+    const { ctx, sync } = this.#need();
+    await ctx.mutex.run(w.roomId, async () => {
+      const existing = await ctx.store.getRoom(w.roomId);
+      if (!existing || existing.status !== 'active') {
+        const data = fromBase64(w.data);
+        let kp = null;
+        for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
+        if (kp) {
+          const group = await joinFromWelcome(data, kp, ctx.config);
+          const info = await ctx.relay.request('room.info', { roomId: w.roomId as RoomId });
+          const room: RoomRecord = {
+            roomId: w.roomId,
+            name: null,
+            open: info.ok ? info.open : false,
+            status: 'active',
+            epoch: epochOf(group),
+            lastSeq: w.seq,
+            group: encodeGroup(group),
+            pendingCommit: null,
+            pendingLeaves: [],
+          };
+          // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
+          await sync.save(room);
+          if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
+        }
+      }
+      await ctx.relay.request('welcome.ack', { id: w.id });
+      await sync.syncLocked(w.roomId);
+    });
+    void replenishKeyPackages(ctx.store, ctx.relay, ctx.identity).catch(() => {});
+  }
+
+  #later(ms: number, fn: () => Promise<unknown>): void {
+    if (this.#closed) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (!this.#closed) void fn().catch((e: unknown) => this.#warn(null, e));
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  /** Am I the member who should do a room chore now (the lowest leaf), or only as a backup later? */
+  async #choreDelay(roomId: string, exclude: string[]): Promise<number> {
+    const { ctx } = this.#need();
+    const room = await ctx.store.getRoom(roomId);
+    if (!room) return BACKUP_DELAY_MS;
+    const group = ctx.groups.get(room);
+    const lowest = membersOf(group).find((m) => !exclude.includes(m.handle));
+    return lowest?.leafIndex === ownLeafIndex(group) ? 0 : BACKUP_DELAY_MS + Math.floor(Math.random() * BACKUP_DELAY_MS);
+  }
+
+  #followUp(roomId: string, f: EntryFollowUp): void {
+    if (f.kind === 'leave-proposed') this.#checkPendingLeaves(roomId, -1);
+    else if (f.kind === 'meta-seen') this.#metaSeq.set(roomId, f.seq);
+    else if (f.kind === 'meta-requested') {
+      const since = f.seq;
+      void this.#choreDelay(roomId, [f.by]).then((ms) =>
+        this.#later(ms, async () => {
+          const room = await this.#need().ctx.store.getRoom(roomId);
+          // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
+          if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
+          await this.#sendMeta(roomId, room.name);
+        }),
+      );
+    }
+  }
+
+  #metaSeq = new Map<string, number>();
+  #metaSeenSince(roomId: string): number {
+    return this.#metaSeq.get(roomId) ?? 0;
+  }
+
+  /** Commit the removal of members who asked to leave (RFC 9420 §12.1.3 self-remove), lowest leaf first. */
+  #checkPendingLeaves(roomId: string, delay: number): void {
+    const run = async () => {
+      const { sync } = this.#need();
+      await sync.runCommit(roomId, async (room, group) => {
+        const leaving = membersOf(group).filter((m) => room.pendingLeaves.includes(m.handle));
+        if (leaving.length === 0) return null;
+        const proposed = new Set(proposedRemovals(group));
+        return { removeLeaves: leaving.map((m) => m.leafIndex).filter((l) => !proposed.has(l)) };
+      });
+    };
+    void (async () => {
+      const room = await this.#need().ctx.store.getRoom(roomId);
+      if (!room || room.pendingLeaves.length === 0) return;
+      const ms = delay >= 0 ? delay : await this.#choreDelay(roomId, room.pendingLeaves);
+      this.#later(ms, run);
+    })();
+  }
+
+  // ---- commands (the local API maps onto these one to one) ----
+
+  async listRooms(): Promise<RoomSummary[]> {
+    const { ctx } = this.#need();
+    return (await ctx.store.listRooms()).map((r) => summarize(ctx, r));
+  }
+
+  async getRoom(roomId: string): Promise<RoomSummary> {
+    const { ctx, sync } = this.#need();
+    return summarize(ctx, await sync.room(roomId));
+  }
+
+  /** A new room: a one-member MLS group whose group id is the room id (RFC 9420 §11). */
+  async createRoom(name: string, open: boolean): Promise<RoomSummary> {
+    const { ctx, sync } = this.#need();
+    const roomId = randomId();
+    const group = await createGroup(ctx.identity, Buffer.from(roomId, 'hex'), ctx.config);
+    const groupInfo = open ? toBase64(await groupInfoOf(group)) : undefined;
+    expectOk(await ctx.relay.request('room.create', { roomId: roomId as RoomId, open, ...(groupInfo ? { groupInfo } : {}) }));
+    const room: RoomRecord = {
+      roomId,
+      name,
+      open,
+      status: 'active',
+      epoch: 0,
+      lastSeq: 0,
+      group: encodeGroup(group),
+      pendingCommit: null,
+      pendingLeaves: [],
+    };
+    await sync.save(room);
+    return summarize(ctx, room);
+  }
+
+  /** Join an open room by external commit (RFC 9420 §12.4.3.2), retrying if the epoch moves under us. */
+  async joinRoom(roomId: string): Promise<RoomSummary> {
+    const { ctx, sync } = this.#need();
+    const joined = await ctx.mutex.run(roomId, async () => {
+      const existing = await ctx.store.getRoom(roomId);
+      if (existing?.status === 'active') throw new SealroomError(ProxyErrorCode.AlreadyMember, 'already a member of this room');
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const info = expectOk(await ctx.relay.request('room.info', { roomId: roomId as RoomId }));
+        if (!info.open || !info.groupInfo) throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only');
+        const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config);
+        if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
+        const res = await ctx.relay.request('room.commit', {
+          roomId: roomId as RoomId,
+          epoch: info.epoch,
+          msgId: randomId() as MessageId,
+          commit: toBase64(commit),
+          groupInfo: toBase64(await groupInfoOf(group)),
+          adds: [],
+          removes: [],
+          external: true,
+        });
+        if (!res.ok) {
+          if (res.code === RelayErrorCode.StaleEpoch) continue;
+          throw new SealroomError(res.code, res.message ?? res.code);
+        }
+        const room: RoomRecord = {
+          roomId,
+          name: null,
+          open: true,
+          status: 'active',
+          epoch: epochOf(group),
+          lastSeq: res.seq,
+          group: encodeGroup(group),
+          pendingCommit: null,
+          pendingLeaves: [],
+        };
+        await sync.save(room);
+        return room;
+      }
+      throw new SealroomError(RelayErrorCode.StaleEpoch, 'the room kept changing; try again');
+    });
+    // We cannot read anything sent before we joined, so ask the members for the room's name.
+    await this.#sendPayload(roomId, { type: 'meta.request' }).catch((e: unknown) => this.#warn(roomId, e));
+    return summarize(ctx, await sync.room(joined.roomId));
+  }
+
+  /** Claim one of the invitee's key packages and commit an Add; the relay delivers the Welcome after accepting it. */
+  async invite(roomId: string, handle: string): Promise<void> {
+    const { ctx, sync } = this.#need();
+    let kp: string | null = null;
+    await sync.runCommit(roomId, async (_room, group) => {
+      if (membersOf(group).some((m) => m.handle === handle))
+        throw new SealroomError(ProxyErrorCode.AlreadyMember, `${handle} is already a member`);
+      kp ??= expectOk(await ctx.relay.request('kp.claim', { handle: handle as Handle })).keyPackage;
+      return { addKeyPackages: [fromBase64(kp)], adds: [handle] };
+    });
+    const room = await sync.room(roomId);
+    if (room.name) await this.#sendMeta(roomId, room.name);
+  }
+
+  async remove(roomId: string, handle: string): Promise<void> {
+    const { sync } = this.#need();
+    if (handle === this.handle) throw new SealroomError(ProxyErrorCode.BadRequest, 'use leave to remove yourself');
+    await sync.runCommit(roomId, async (_room, group) => {
+      const m = membersOf(group).find((x) => x.handle === handle);
+      if (!m) throw new SealroomError(ProxyErrorCode.NotMember, `${handle} is not a member`);
+      return { removeLeaves: [m.leafIndex] };
+    });
+  }
+
+  /** Propose our own removal (another member commits it), then stop following the room. */
+  async leave(roomId: string): Promise<void> {
+    const { ctx, sync } = this.#need();
+    await ctx.mutex.run(roomId, async () => {
+      for (let attempt = 0; attempt < 6; attempt++) {
+        const room = await sync.syncLocked(roomId);
+        if (room.status !== 'active') break;
+        const group = ctx.groups.get(room);
+        if (membersOf(group).length > 1) {
+          const p = await proposeSelfRemove(group);
+          const res = await ctx.relay.request('room.send', {
+            roomId: roomId as RoomId,
+            epoch: room.epoch,
+            msgId: randomId() as MessageId,
+            kind: 'proposal',
+            data: toBase64(p.proposal),
+          });
+          if (!res.ok && res.code === RelayErrorCode.StaleEpoch) continue;
+          if (!res.ok) throw new SealroomError(res.code, res.message ?? res.code);
+        }
+        break;
+      }
+      expectOk(await ctx.relay.request('room.leave', { roomId: roomId as RoomId }));
+      await sync.save({ ...(await sync.room(roomId)), status: 'left', pendingCommit: null });
+    });
+  }
+
+  async members(roomId: string): Promise<Member[]> {
+    const { ctx, sync } = this.#need();
+    const room = await sync.room(roomId);
+    const group = ctx.groups.get(room);
+    const me = ownLeafIndex(group);
+    return Promise.all(
+      membersOf(group).map(async (m) => ({ handle: m.handle, self: m.leafIndex === me, fingerprint: await fingerprint(m.publicKey) })),
+    );
+  }
+
+  async messages(roomId: string, limit = 200): Promise<ChatMessage[]> {
+    const { ctx, sync } = this.#need();
+    await sync.room(roomId);
+    return ctx.store.listMessages(roomId, limit);
+  }
+
+  /** Encrypt once, persist, send; resolves when the relay has durably accepted the message. */
+  async sendText(roomId: string, text: string): Promise<ChatMessage> {
+    const { ctx, sync } = this.#need();
+    const id = randomId();
+    const time = Date.now();
+    const local: ChatMessage = { id, roomId, sender: ctx.identity.handle, text, time, seq: null, state: 'sending', own: true };
+    const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, type: 'text', id: id as MessageId, time, text } satisfies AppPayload);
+    try {
+      await sync.sendPayload(roomId, plain, local, id);
+    } catch (e) {
+      const m = await ctx.store.getMessage(roomId, id);
+      if (m?.state === 'sending') return m; // still in the outbox; goes out on reconnect
+      throw e;
+    }
+    return (await ctx.store.getMessage(roomId, id)) ?? local;
+  }
+
+  async #sendMeta(roomId: string, name: string): Promise<void> {
+    await this.#sendPayload(roomId, { type: 'meta', name });
+  }
+
+  async #sendPayload(roomId: string, p: { type: 'meta'; name: string } | { type: 'meta.request' }): Promise<void> {
+    const { sync } = this.#need();
+    const id = randomId();
+    const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p });
+    await sync.sendPayload(roomId, plain, null, id);
+  }
+
+  /** Wait until the relay connection is authenticated. */
+  waitConnected(timeoutMs = 10_000): Promise<void> {
+    return this.#ready(timeoutMs);
+  }
+
+  /** For tests and diagnostics: the epoch authenticator (equal across members of one epoch). */
+  async epochAuthenticator(roomId: string): Promise<string> {
+    const { ctx, sync } = this.#need();
+    return epochAuthenticatorOf(ctx.groups.get(await sync.room(roomId)));
+  }
+
+  /** Catch a room up with the relay now. */
+  async syncRoom(roomId: string): Promise<RoomSummary> {
+    const { ctx, sync } = this.#need();
+    return summarize(ctx, await sync.sync(roomId));
+  }
+}

@@ -1,0 +1,149 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromBase64, toBase64, type ChatMessage } from '@sealroom/protocol';
+import type { ClientStore, OutboxItem, OwnKeyPackageRecord, RoomRecord, RoomWrite } from '@sealroom/client';
+import { SealedBox } from './sealed-box.js';
+
+type PinResult = 'pinned' | 'match' | 'mismatch';
+type StoredRoom = Omit<RoomRecord, 'group' | 'pendingCommit'> & {
+  group: string;
+  pendingCommit: (Omit<NonNullable<RoomRecord['pendingCommit']>, 'newGroup'> & { newGroup: string }) | null;
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS key_packages (ref TEXT PRIMARY KEY, public BLOB NOT NULL, private BLOB NOT NULL, last_resort INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pins (handle TEXT PRIMARY KEY, key BLOB NOT NULL, first_seen INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (room_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER, time INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (room_id, id));
+CREATE INDEX IF NOT EXISTS messages_order ON messages (room_id, seq, time);
+CREATE TABLE IF NOT EXISTS outbox (msg_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, body BLOB NOT NULL, created INTEGER NOT NULL);
+`;
+
+/**
+ * The proxy's ClientStore on SQLite (better-sqlite3, WAL, synchronous=FULL). Everything secret or
+ * private — identity key, key package private halves, MLS state, message text, outbox — is sealed with
+ * AES-256-GCM (see SealedBox). Each `writeRoom` is one transaction.
+ */
+export class SqliteClientStore implements ClientStore {
+  readonly #db: Database.Database;
+  readonly #box: SealedBox;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.#box = SealedBox.openOrCreate(dataDir);
+    this.#db = new Database(join(dataDir, 'proxy.db'));
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.exec(SCHEMA);
+    if (!this.#db.prepare('SELECT version FROM schema_version').get()) this.#db.prepare('INSERT INTO schema_version VALUES (1)').run();
+  }
+
+  async getIdentity(): Promise<string | null> {
+    const r = this.#db.prepare('SELECT value FROM meta WHERE key = ?').get('identity') as { value: Buffer } | undefined;
+    return r ? this.#box.open(r.value, 'meta:identity').toString('utf8') : null;
+  }
+  async setIdentity(encoded: string): Promise<void> {
+    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('identity', this.#box.seal(Buffer.from(encoded), 'meta:identity'));
+  }
+
+  async checkAndPin(handle: string, key: Uint8Array): Promise<PinResult> {
+    return this.#db.transaction((): PinResult => {
+      const r = this.#db.prepare('SELECT key FROM pins WHERE handle = ?').get(handle) as { key: Buffer } | undefined;
+      if (!r) {
+        this.#db.prepare('INSERT INTO pins (handle, key, first_seen) VALUES (?, ?, ?)').run(handle, Buffer.from(key), Date.now());
+        return 'pinned';
+      }
+      return r.key.equals(Buffer.from(key)) ? 'match' : 'mismatch';
+    })();
+  }
+
+  async putKeyPackages(kps: OwnKeyPackageRecord[]): Promise<void> {
+    const ins = this.#db.prepare('INSERT OR REPLACE INTO key_packages (ref, public, private, last_resort) VALUES (?, ?, ?, ?)');
+    this.#db.transaction(() => {
+      if (kps.some((k) => k.lastResort)) this.#db.prepare('DELETE FROM key_packages WHERE last_resort = 1').run();
+      for (const k of kps)
+        ins.run(k.ref, Buffer.from(k.publicBytes), this.#box.seal(k.privateBytes, `kp:${k.ref}`), k.lastResort ? 1 : 0);
+    })();
+  }
+  async getKeyPackage(ref: string): Promise<OwnKeyPackageRecord | null> {
+    const r = this.#db.prepare('SELECT * FROM key_packages WHERE ref = ?').get(ref) as
+      | { ref: string; public: Buffer; private: Buffer; last_resort: number }
+      | undefined;
+    if (!r) return null;
+    return { ref: r.ref, publicBytes: r.public, privateBytes: this.#box.open(r.private, `kp:${r.ref}`), lastResort: r.last_resort === 1 };
+  }
+  async deleteKeyPackage(ref: string): Promise<void> {
+    this.#db.prepare('DELETE FROM key_packages WHERE ref = ?').run(ref);
+  }
+  async hasLastResortKeyPackage(): Promise<boolean> {
+    return !!this.#db.prepare('SELECT 1 FROM key_packages WHERE last_resort = 1').get();
+  }
+
+  #decodeRoom(roomId: string, blob: Buffer): RoomRecord {
+    const s = this.#box.openJson<StoredRoom>(blob, `room:${roomId}`);
+    return {
+      ...s,
+      group: fromBase64(s.group),
+      pendingCommit: s.pendingCommit ? { ...s.pendingCommit, newGroup: fromBase64(s.pendingCommit.newGroup) } : null,
+    };
+  }
+  #encodeRoom(r: RoomRecord): Buffer {
+    const s: StoredRoom = {
+      ...r,
+      group: toBase64(r.group),
+      pendingCommit: r.pendingCommit ? { ...r.pendingCommit, newGroup: toBase64(r.pendingCommit.newGroup) } : null,
+    };
+    return this.#box.sealJson(s, `room:${r.roomId}`);
+  }
+
+  async listRooms(): Promise<RoomRecord[]> {
+    const rows = this.#db.prepare('SELECT room_id, record FROM rooms ORDER BY rowid').all() as { room_id: string; record: Buffer }[];
+    return rows.map((r) => this.#decodeRoom(r.room_id, r.record));
+  }
+  async getRoom(roomId: string): Promise<RoomRecord | null> {
+    const r = this.#db.prepare('SELECT record FROM rooms WHERE room_id = ?').get(roomId) as { record: Buffer } | undefined;
+    return r ? this.#decodeRoom(roomId, r.record) : null;
+  }
+
+  async writeRoom(w: RoomWrite): Promise<void> {
+    const room = this.#encodeRoom(w.room);
+    const msgs = (w.messages ?? []).map((m) => ({ m, body: this.#box.sealJson(m, `msg:${m.roomId}:${m.id}`) }));
+    const outs = (w.outboxPut ?? []).map((o) => ({ o, body: this.#box.sealJson(o, `outbox:${o.msgId}`) }));
+    this.#db.transaction(() => {
+      this.#db.prepare('INSERT INTO rooms (room_id, record) VALUES (?, ?) ON CONFLICT(room_id) DO UPDATE SET record = excluded.record').run(w.room.roomId, room);
+      const upsertMsg = this.#db.prepare(
+        'INSERT INTO messages (room_id, id, seq, time, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id, id) DO UPDATE SET seq = excluded.seq, body = excluded.body',
+      );
+      for (const { m, body } of msgs) upsertMsg.run(m.roomId, m.id, m.seq, m.time, body);
+      const putOut = this.#db.prepare('INSERT OR REPLACE INTO outbox (msg_id, room_id, body, created) VALUES (?, ?, ?, ?)');
+      for (const { o, body } of outs) putOut.run(o.msgId, o.roomId, body, Date.now());
+      const delOut = this.#db.prepare('DELETE FROM outbox WHERE msg_id = ?');
+      for (const id of w.outboxDelete ?? []) delOut.run(id);
+    })();
+  }
+
+  async getMessage(roomId: string, id: string): Promise<ChatMessage | null> {
+    const r = this.#db.prepare('SELECT body FROM messages WHERE room_id = ? AND id = ?').get(roomId, id) as { body: Buffer } | undefined;
+    return r ? this.#box.openJson<ChatMessage>(r.body, `msg:${roomId}:${id}`) : null;
+  }
+  async listMessages(roomId: string, limit: number): Promise<ChatMessage[]> {
+    // Timeline order: relay sequence, then unsent (seq NULL) by time — the newest `limit` of them.
+    const rows = this.#db
+      .prepare(
+        'SELECT id, body FROM (SELECT id, body, seq, time FROM messages WHERE room_id = ? ORDER BY seq IS NULL DESC, seq DESC, time DESC LIMIT ?) ORDER BY seq IS NULL, seq, time',
+      )
+      .all(roomId, limit) as { id: string; body: Buffer }[];
+    return rows.map((r) => this.#box.openJson<ChatMessage>(r.body, `msg:${roomId}:${r.id}`));
+  }
+  async listOutbox(): Promise<OutboxItem[]> {
+    const rows = this.#db.prepare('SELECT msg_id, body FROM outbox ORDER BY created').all() as { msg_id: string; body: Buffer }[];
+    return rows.map((r) => this.#box.openJson<OutboxItem>(r.body, `outbox:${r.msg_id}`));
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}

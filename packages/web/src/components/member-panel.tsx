@@ -1,0 +1,79 @@
+import type { RoomSummary } from '@sealroom/protocol';
+import { useApi } from '../api/api-context.ts';
+import { useAction } from '../hooks/use-action.ts';
+import { useMembers } from '../hooks/use-members.ts';
+import { asHandle, asRoomId } from '../lib/ids.ts';
+import { CopyButton } from './copy-button.tsx';
+import { ErrorText } from './error-text.tsx';
+import { InviteForm } from './invite-form.tsx';
+import { MemberItem } from './member-item.tsx';
+
+type Props = { room: RoomSummary; session: number; open: boolean };
+
+export function MemberPanel({ room, session, open }: Props) {
+  const api = useApi();
+  const { members, error, refresh } = useMembers(room, session);
+  const remove = useAction();
+  const leave = useAction();
+  const active = room.status === 'active';
+  const idElement = `room-id-${room.roomId}`;
+
+  const onRemove = async (handle: string) => {
+    const r = await remove.run(() => api.call('rooms.remove', { roomId: asRoomId(room.roomId), handle: asHandle(handle) }));
+    if (r.ok) refresh();
+  };
+  const onLeave = async () => {
+    await leave.run(() => api.call('rooms.leave', { roomId: asRoomId(room.roomId) }));
+  };
+
+  return (
+    <aside className={`member-panel${open ? ' member-panel--open' : ''}`} aria-label="Room details">
+      <section className="panel-section">
+        <h2 className="section-title">Room id</h2>
+        <div className="room-id">
+          <code className="room-id__value" id={idElement} data-testid="room-id">
+            {room.roomId}
+          </code>
+          <CopyButton value={room.roomId} targetId={idElement} />
+        </div>
+        <p className="hint">
+          {room.open ? 'Open room: share this id and others can join.' : 'Invite-only: members are added by invitation.'}
+        </p>
+      </section>
+
+      <section className="panel-section">
+        <h2 className="section-title">Members ({members.length})</h2>
+        <ErrorText error={error} />
+        {!active && room.status !== 'failed' ? <p className="muted">You are no longer a member of this room.</p> : null}
+        <ul className="member-list">
+          {members.map((m) => (
+            <MemberItem key={m.handle} member={m} canRemove={active} removing={remove.pending} onRemove={(h) => void onRemove(h)} />
+          ))}
+        </ul>
+        <ErrorText error={remove.error} />
+      </section>
+
+      {active ? (
+        <section className="panel-section">
+          <h2 className="section-title">Invite</h2>
+          <InviteForm roomId={room.roomId} onInvited={refresh} />
+        </section>
+      ) : null}
+
+      {active ? (
+        <section className="panel-section panel-section--end">
+          <button
+            type="button"
+            className="button button--danger"
+            data-testid="leave-room"
+            onClick={() => void onLeave()}
+            disabled={leave.pending}
+          >
+            {leave.pending ? 'Leaving…' : 'Leave room'}
+          </button>
+          <ErrorText error={leave.error} />
+        </section>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,44 @@
+import type { RoomSummary } from '@sealroom/protocol';
+import { ErrorText } from './error-text.tsx';
+import { JoinRoomForm } from './join-room-form.tsx';
+import { NewRoomForm } from './new-room-form.tsx';
+import { RoomListItem } from './room-list-item.tsx';
+
+type Props = {
+  rooms: readonly RoomSummary[];
+  loading: boolean;
+  error: unknown;
+  selectedId: string | null;
+  unread: ReadonlySet<string>;
+  onSelect: (roomId: string) => void;
+  onRoomAdded: (room: RoomSummary) => void;
+};
+
+export function RoomList({ rooms, loading, error, selectedId, unread, onSelect, onRoomAdded }: Props) {
+  return (
+    <nav className="sidebar" aria-label="Rooms">
+      <h2 className="section-title">Rooms</h2>
+      <ErrorText error={error} />
+      {rooms.length === 0 && !loading ? <p className="muted empty-note">No rooms yet.</p> : null}
+      <ul className="room-list">
+        {rooms.map((room) => (
+          <RoomListItem
+            key={room.roomId}
+            room={room}
+            selected={room.roomId === selectedId}
+            unread={unread.has(room.roomId)}
+            onSelect={onSelect}
+          />
+        ))}
+      </ul>
+      <section className="sidebar__section" aria-label="New room">
+        <h3 className="section-title">New room</h3>
+        <NewRoomForm onCreated={onRoomAdded} />
+      </section>
+      <section className="sidebar__section" aria-label="Join open room">
+        <h3 className="section-title">Join open room</h3>
+        <JoinRoomForm onJoined={onRoomAdded} />
+      </section>
+    </nav>
+  );
+}

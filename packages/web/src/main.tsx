@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import { browserTokenEnv, parseTokenFromHash, takeToken } from './lib/token.ts';
+import './styles.css';
+
+// Once, before anything renders: take the token out of the address bar.
+const token = takeToken(browserTokenEnv());
+
+// Pasting the proxy's URL into an already open tab only changes the hash (no page load): start over with it.
+window.addEventListener('hashchange', () => {
+  if (parseTokenFromHash(window.location.hash) === null) return;
+  takeToken(browserTokenEnv());
+  window.location.reload();
+});
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('#root missing');
+createRoot(root).render(
+  <StrictMode>
+    <App token={token} />
+  </StrictMode>,
+);
