@@ -22,7 +22,15 @@ export type ProxyOptions = {
   log?: (line: string) => void;
 };
 
-export type RunningProxy = { url: string; port: number; token: string; client: SealroomClient; close(): Promise<void> };
+export type RunningProxy = {
+  url: string;
+  port: number;
+  /** The address the HTTP server is bound to (always loopback). */
+  address: string;
+  token: string;
+  client: SealroomClient;
+  close(): Promise<void>;
+};
 
 const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -55,6 +63,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
+  const boundTo = typeof address === 'object' && address ? address.address : '127.0.0.1';
   guard = new WebGuard(port, opts.token);
   const g = guard;
 
@@ -80,6 +89,7 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   return {
     url,
     port,
+    address: boundTo,
     token: g.token,
     client,
     async close() {
