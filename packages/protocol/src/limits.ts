@@ -1,7 +1,7 @@
 /** Size bounds shared by both ends; the relay rejects anything larger before touching it. */
 export const Limits = {
-  /** socket.io maxHttpBufferSize for the relay: one frame. */
-  relayFrameBytes: 2 * 1024 * 1024,
+  /** socket.io maxHttpBufferSize for the relay: one frame. Fits a commit + GroupInfo + Welcome, base64. */
+  relayFrameBytes: 5 * 1024 * 1024,
   /** socket.io maxHttpBufferSize for the local API. */
   localFrameBytes: 256 * 1024,
   keyPackageBytes: 16 * 1024,
@@ -11,7 +11,8 @@ export const Limits = {
   groupInfoBytes: 1024 * 1024,
   commitBytes: 1024 * 1024,
   welcomeBytes: 1024 * 1024,
-  applicationBytes: 64 * 1024,
+  /** 16,000 characters of text can take ~96 KB once JSON-escaped; plus MLS framing and padding. */
+  applicationBytes: 160 * 1024,
   textChars: 16_000,
   roomNameChars: 100,
   fetchLimit: 500,

@@ -1,0 +1,31 @@
+import type { Handle, RelayClientEvents, RelayServerEvents, RoomId } from '@sealroom/protocol';
+import type { DefaultEventsMap, Server, Socket } from 'socket.io';
+import type { RelayStore } from './relay-store.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** Per-connection state, kept on `socket.data`. */
+export type RelaySocketData = {
+  /** Set by `hello`, consumed by the next `auth`: a challenge is good for one attempt. */
+  challenge: string | null;
+  /** Set once `auth` succeeds; every event but hello/auth requires it. */
+  handle: Handle | null;
+  bucket: TokenBucket;
+};
+
+/** No inter-server events: a multi-node deployment shares state through the store and the adapter. */
+type InterServerEvents = DefaultEventsMap;
+export type RelayServer = Server<RelayClientEvents, RelayServerEvents, InterServerEvents, RelaySocketData>;
+export type RelaySocket = Socket<RelayClientEvents, RelayServerEvents, InterServerEvents, RelaySocketData>;
+
+/** What every handler gets: the socket.io server (for fan-out), the store and the log sink. */
+export type RelayContext = {
+  io: RelayServer;
+  store: RelayStore;
+  /** Receives metadata only — event names, handles, room ids, sizes, codes — never payload bytes. */
+  log: (line: string) => void;
+};
+
+/** socket.io room of every connection authenticated as a handle. */
+export const userRoom = (handle: Handle): string => `user:${handle}`;
+/** socket.io room of every connection whose handle is routed to a relay room. */
+export const relayRoom = (roomId: RoomId): string => `room:${roomId}`;

@@ -1,0 +1,70 @@
+import { RelayErrorCode, roomCommitRequest } from '@sealroom/protocol';
+import { callerOf } from './caller.js';
+import { allCanonicalBase64 } from './canonical-base64.js';
+import { fail, register } from './handler.js';
+import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
+
+/**
+ * room.commit: the relay's one ordering decision. A commit is accepted only if it was created in the room's
+ * current epoch (compare-and-set in the store, RFC 9420 §14 / RFC 9750 §5.2); a loser changes nothing and
+ * gets ERR_RELAY_STALE_EPOCH. Fan-out and Welcome delivery happen only after the transaction has committed.
+ */
+export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket): void {
+  register(ctx, socket, {
+    event: 'room.commit',
+    schema: roomCommitRequest,
+    handle: async (req) => {
+      const caller = callerOf(socket);
+      const room = await ctx.store.getRoom(req.roomId);
+      if (room === null) return fail(RelayErrorCode.UnknownRoom);
+      // A retry of an accepted commit (lost ack) is answered with its seq, before any other check.
+      const seen = await ctx.store.findSeqByMsgId(req.roomId, req.msgId);
+      if (seen !== null) return { ok: true, seq: seen, duplicate: true };
+      if (!allCanonicalBase64([req.commit, req.groupInfo, req.welcome])) {
+        return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
+      }
+      if (req.external) {
+        if (!room.open) return fail(RelayErrorCode.RoomClosed);
+        // RFC 9420 §12.4.3.2: an external commit carries no Add, so it can only bring in its committer.
+        if (req.adds.length > 0) return fail(RelayErrorCode.BadRequest, 'external commits add no one else');
+      } else if (!(await ctx.store.isRouted(req.roomId, caller))) {
+        return fail(RelayErrorCode.NotMember);
+      }
+      if (req.adds.some((h) => req.removes.includes(h))) {
+        return fail(RelayErrorCode.BadRequest, 'a handle is both added and removed');
+      }
+      if ((await ctx.store.missingAccounts(req.adds)).length > 0) return fail(RelayErrorCode.UnknownHandle);
+      // Joiners of an open room always need the current GroupInfo, so every commit must publish it.
+      if (room.open && req.groupInfo === undefined) return fail(RelayErrorCode.BadRequest, 'open rooms need groupInfo');
+
+      const res = await ctx.store.commit({
+        roomId: req.roomId,
+        epoch: req.epoch,
+        msgId: req.msgId,
+        sender: caller,
+        data: req.commit,
+        time: Date.now(),
+        groupInfo: req.groupInfo ?? null,
+        welcome: req.welcome ?? null,
+        adds: req.adds,
+        removes: req.removes,
+        externalJoiner: req.external ? caller : null,
+      });
+      if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
+      if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
+
+      const target = relayRoom(req.roomId);
+      // Broadcast before unrouting, so removed members see the commit that removed them.
+      ctx.io.to(target).emit('room.entry', res.entry);
+      for (const h of req.removes) ctx.io.in(userRoom(h)).socketsLeave(target);
+      for (const h of req.adds) ctx.io.in(userRoom(h)).socketsJoin(target);
+      if (req.external) ctx.io.in(userRoom(caller)).socketsJoin(target);
+      for (const { handle, welcome } of res.welcomes) ctx.io.to(userRoom(handle)).emit('welcome', welcome);
+      ctx.log(
+        `room.commit room=${req.roomId} handle=${caller} seq=${res.entry.seq} epoch=${req.epoch + 1} ` +
+          `bytes=${req.commit.length} adds=${req.adds.length} removes=${req.removes.length} external=${req.external}`,
+      );
+      return { ok: true, seq: res.entry.seq, duplicate: false };
+    },
+  });
+}

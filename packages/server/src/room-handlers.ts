@@ -1,0 +1,88 @@
+import {
+  RelayErrorCode,
+  emptyRequest,
+  roomCreateRequest,
+  roomFetchRequest,
+  roomRefRequest,
+} from '@sealroom/protocol';
+import { callerOf } from './caller.js';
+import { isCanonicalBase64 } from './canonical-base64.js';
+import { fail, register } from './handler.js';
+import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
+
+/** Room lifecycle and reads: create, info, fetch (catch-up), leave, and the caller's routed rooms. */
+export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): void {
+  register(ctx, socket, {
+    event: 'room.create',
+    schema: roomCreateRequest,
+    handle: async (req) => {
+      const caller = callerOf(socket);
+      if (req.groupInfo !== undefined && !isCanonicalBase64(req.groupInfo)) {
+        return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
+      }
+      // An open room is joined by external commit, which needs the current GroupInfo (RFC 9420 §12.4.3.2).
+      if (req.open && req.groupInfo === undefined) return fail(RelayErrorCode.BadRequest, 'open rooms need groupInfo');
+      const created = await ctx.store.createRoom({
+        roomId: req.roomId,
+        open: req.open,
+        groupInfo: req.groupInfo ?? null,
+        creator: caller,
+      });
+      if (!created) return fail(RelayErrorCode.RoomExists);
+      ctx.io.in(userRoom(caller)).socketsJoin(relayRoom(req.roomId));
+      ctx.log(`room.create room=${req.roomId} handle=${caller} open=${req.open}`);
+      return { ok: true, seq: 0 };
+    },
+  });
+
+  register(ctx, socket, {
+    event: 'room.info',
+    schema: roomRefRequest,
+    handle: async (req) => {
+      const room = await ctx.store.getRoom(req.roomId);
+      if (room === null) return fail(RelayErrorCode.UnknownRoom);
+      if (!room.open && !(await ctx.store.isRouted(req.roomId, callerOf(socket)))) {
+        return fail(RelayErrorCode.NotMember);
+      }
+      const members = await ctx.store.routedHandles(req.roomId);
+      const { epoch, open, lastSeq, groupInfo } = room;
+      return { ok: true, epoch, open, lastSeq, groupInfo, members };
+    },
+  });
+
+  register(ctx, socket, {
+    event: 'room.fetch',
+    schema: roomFetchRequest,
+    handle: async (req) => {
+      const caller = callerOf(socket);
+      const room = await ctx.store.getRoom(req.roomId);
+      if (room === null) return fail(RelayErrorCode.UnknownRoom);
+      // A pending Welcome also grants reading: the joiner catches up from the seq of the commit that added it.
+      const allowed =
+        (await ctx.store.isRouted(req.roomId, caller)) || (await ctx.store.hasPendingWelcome(caller, req.roomId));
+      if (!allowed) return fail(RelayErrorCode.NotMember);
+      const entries = await ctx.store.fetchEntries(req.roomId, req.after, req.limit);
+      return { ok: true, entries, lastSeq: room.lastSeq };
+    },
+  });
+
+  register(ctx, socket, {
+    event: 'room.leave',
+    schema: roomRefRequest,
+    handle: async (req) => {
+      const caller = callerOf(socket);
+      if ((await ctx.store.getRoom(req.roomId)) === null) return fail(RelayErrorCode.UnknownRoom);
+      // Routing only; the MLS removal is another member's commit. Idempotent, so a retry is harmless.
+      await ctx.store.removeRouting(req.roomId, caller);
+      ctx.io.in(userRoom(caller)).socketsLeave(relayRoom(req.roomId));
+      ctx.log(`room.leave room=${req.roomId} handle=${caller}`);
+      return { ok: true };
+    },
+  });
+
+  register(ctx, socket, {
+    event: 'rooms.mine',
+    schema: emptyRequest,
+    handle: async () => ({ ok: true, rooms: await ctx.store.roomsOf(callerOf(socket)) }),
+  });
+}

@@ -1,0 +1,38 @@
+import { RelayErrorCode, roomSendRequest } from '@sealroom/protocol';
+import { callerOf } from './caller.js';
+import { isCanonicalBase64 } from './canonical-base64.js';
+import { fail, register } from './handler.js';
+import { relayRoom, type RelayContext, type RelaySocket } from './relay-context.js';
+
+/**
+ * room.send: application messages and proposals, appended only at the room's current epoch (a message from
+ * an older epoch could not be processed by members who already moved on; the sender re-encrypts).
+ */
+export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket): void {
+  register(ctx, socket, {
+    event: 'room.send',
+    schema: roomSendRequest,
+    handle: async (req) => {
+      const caller = callerOf(socket);
+      if ((await ctx.store.getRoom(req.roomId)) === null) return fail(RelayErrorCode.UnknownRoom);
+      if (!(await ctx.store.isRouted(req.roomId, caller))) return fail(RelayErrorCode.NotMember);
+      if (!isCanonicalBase64(req.data)) return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
+      const res = await ctx.store.append({
+        roomId: req.roomId,
+        epoch: req.epoch,
+        msgId: req.msgId,
+        kind: req.kind,
+        sender: caller,
+        data: req.data,
+        time: Date.now(),
+      });
+      if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
+      if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
+      ctx.io.to(relayRoom(req.roomId)).emit('room.entry', res.entry);
+      ctx.log(
+        `room.send room=${req.roomId} handle=${caller} seq=${res.entry.seq} kind=${req.kind} bytes=${req.data.length}`,
+      );
+      return { ok: true, seq: res.entry.seq, duplicate: false };
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { RELAY_PROTOCOL_VERSION, RelayErrorCode, authRequest, authTranscript, helloRequest } from '@sealroom/protocol';
+import { isCanonicalBase64 } from './canonical-base64.js';
+import { verifyEd25519 } from './ed25519-verify.js';
+import { fail, register } from './handler.js';
+import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
+
+const CHALLENGE_BYTES = 32;
+
+/**
+ * hello → challenge, auth → proof of the identity key. The challenge is fresh per connection and good for
+ * one attempt, so a signature cannot be replayed on another connection or retried against a new one.
+ */
+export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, onAuthenticated: () => void): void {
+  register(ctx, socket, {
+    event: 'hello',
+    schema: helloRequest,
+    public: true,
+    handle: (req) => {
+      if (socket.data.handle !== null) return fail(RelayErrorCode.BadRequest, 'already authenticated');
+      if (req.protocol !== RELAY_PROTOCOL_VERSION) {
+        return fail(RelayErrorCode.ProtocolVersion, `this relay speaks protocol ${RELAY_PROTOCOL_VERSION}`);
+      }
+      const challenge = randomBytes(CHALLENGE_BYTES).toString('base64');
+      socket.data.challenge = challenge;
+      return { ok: true, challenge, protocol: RELAY_PROTOCOL_VERSION };
+    },
+  });
+
+  register(ctx, socket, {
+    event: 'auth',
+    schema: authRequest,
+    public: true,
+    handle: async (req) => {
+      if (socket.data.handle !== null) return fail(RelayErrorCode.BadRequest, 'already authenticated');
+      const challenge = socket.data.challenge;
+      if (challenge === null) return fail(RelayErrorCode.Unauthenticated, 'send hello first');
+      socket.data.challenge = null;
+      if (!isCanonicalBase64(req.identityKey) || !isCanonicalBase64(req.signature)) {
+        return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
+      }
+      const transcript = authTranscript(challenge, req.handle, req.identityKey);
+      const key = Buffer.from(req.identityKey, 'base64');
+      if (!verifyEd25519(key, transcript, Buffer.from(req.signature, 'base64'))) {
+        return fail(RelayErrorCode.BadSignature);
+      }
+      const binding = await ctx.store.bindAccount(req.handle, req.identityKey);
+      if (binding === 'taken') return fail(RelayErrorCode.HandleTaken);
+      socket.data.handle = req.handle;
+      // Join the user room before reading the routing, so a commit that adds this handle meanwhile still
+      // reaches this socket through `io.in(user room).socketsJoin(...)`.
+      await socket.join(userRoom(req.handle));
+      const rooms = await ctx.store.roomsOf(req.handle);
+      if (rooms.length > 0) await socket.join(rooms.map((r) => relayRoom(r.roomId)));
+      onAuthenticated();
+      ctx.log(`auth handle=${req.handle} socket=${socket.id} ${binding} rooms=${rooms.length}`);
+      return { ok: true, registered: binding === 'registered' };
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Limits } from '@sealroom/protocol';
+import { Server } from 'socket.io';
+import { defaultConnectionLimits, onConnection, type ConnectionLimits } from './connection.js';
+import type { RelayContext, RelayServer } from './relay-context.js';
+import type { RelayStore } from './relay-store.js';
+import { SqliteRelayStore } from './sqlite-relay-store.js';
+
+export type RelayOptions = {
+  /** 0 picks a free port. */
+  port: number;
+  /** Interface to bind; defaults to 127.0.0.1. Pass '0.0.0.0' or '::' to serve other machines. */
+  host?: string;
+  /** Where `relay.db` lives; without it (and without `store`) everything is kept in memory. */
+  dataDir?: string;
+  /** A store to use instead of SQLite; the caller keeps ownership and closes it. */
+  store?: RelayStore;
+  /** Log sink; receives metadata only (event names, handles, room ids, sizes, codes), never payloads. */
+  log?: (line: string) => void;
+  /** Per-socket rate limit and auth deadline; defaults suit production. */
+  limits?: Partial<ConnectionLimits>;
+};
+
+export type RunningRelay = {
+  /** e.g. http://127.0.0.1:41234, for socket.io-client. */
+  url: string;
+  port: number;
+  /** Disconnects every client, stops listening and closes the store if the relay opened it. */
+  close(): Promise<void>;
+};
+
+function listen(http: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    http.once('error', onError);
+    http.listen(port, host, () => {
+      http.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Starts the Sealroom relay: an untrusted socket.io delivery service over a durable store. */
+export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
+  const host = opts.host ?? '127.0.0.1';
+  const ownsStore = opts.store === undefined;
+  let store: RelayStore;
+  if (opts.store !== undefined) store = opts.store;
+  else if (opts.dataDir !== undefined) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    store = new SqliteRelayStore(join(opts.dataDir, 'relay.db'));
+  } else store = new SqliteRelayStore(':memory:');
+
+  const log = opts.log ?? ((): void => {});
+  const limits: ConnectionLimits = { ...defaultConnectionLimits, ...opts.limits };
+
+  // socket.io answers under /socket.io/; everything else is a health check or a 404.
+  const http = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    else res.writeHead(404).end();
+  });
+  const io: RelayServer = new Server(http, {
+    // Websocket only: no long-polling buffers, no sticky sessions behind a load balancer.
+    transports: ['websocket'],
+    maxHttpBufferSize: Limits.relayFrameBytes,
+    // connectionStateRecovery stays off: clients resume by sequence number from the durable log instead.
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    serveClient: false,
+    perMessageDeflate: false,
+    httpCompression: false,
+  });
+  const ctx: RelayContext = { io, store, log };
+  io.on('connection', (socket) => onConnection(ctx, socket, limits));
+  io.engine.on('connection_error', (err: { code?: unknown; message?: unknown }) => {
+    log(`connection_error code=${String(err.code)} message=${String(err.message)}`);
+  });
+
+  try {
+    await listen(http, opts.port, host);
+  } catch (e) {
+    await io.close();
+    if (ownsStore) await store.close();
+    throw e;
+  }
+  const port = (http.address() as AddressInfo).port;
+  log(`relay listening host=${host} port=${port}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        await io.close();
+        if (ownsStore) await store.close();
+        log('relay closed');
+      })();
+      return closing;
+    },
+  };
+}
