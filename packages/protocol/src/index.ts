@@ -81,3 +81,4 @@ export type {
   OnboardRequest,
 } from './local-api.js';
 export { toBase64, fromBase64, toHex } from './base64.js';
+export { useCspSafeValidation } from './csp-safe-validation.js';

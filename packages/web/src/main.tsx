@@ -1,8 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { useCspSafeValidation } from '@sealroom/protocol';
 import { App } from './app.tsx';
 import { browserTokenEnv, parseTokenFromHash, takeToken } from './lib/token.ts';
 import './styles.css';
+
+// zod must not probe `new Function` under our CSP.
+useCspSafeValidation();
 
 // Once, before anything renders: take the token out of the address bar.
 const token = takeToken(browserTokenEnv());
