@@ -42,5 +42,5 @@ export async function textsOf(c: SealroomClient, roomId: string): Promise<string
 }
 
 export async function waitForText(c: SealroomClient, roomId: string, text: string, timeoutMs = 10_000): Promise<void> {
-  await until(`${c.handle} to see "${text}"`, async () => (await textsOf(c, roomId).catch(() => [])).includes(text), timeoutMs);
+  await until(`${c.handle} to see "${text}"`, async () => (await textsOf(c, roomId).catch((): string[] => [])).includes(text), timeoutMs);
 }

@@ -1,4 +1,5 @@
 import {
+  ClientErrorCode,
   MlsErrorCode,
   appPayloadSchema,
   fromBase64,
@@ -131,7 +132,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
           if (r.sender.handle !== entry.sender) {
             ctx.events.emit('warning', {
               roomId: room.roomId,
-              code: 'ERR_CLIENT_BAD_PAYLOAD',
+              code: ClientErrorCode.BadPayload,
               text: `relay named ${entry.sender} as sender of a message MLS authenticates as ${r.sender.handle}`,
             });
           }

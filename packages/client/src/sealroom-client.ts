@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import {
   APP_PAYLOAD_VERSION,
+  ClientErrorCode,
+  MlsErrorCode,
   ProxyErrorCode,
   RelayErrorCode,
   SealroomError,
@@ -102,7 +104,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       createAuthenticationService(store, (r) =>
         this.emit('warning', {
           roomId: null,
-          code: 'ERR_MLS_CREDENTIAL_MISMATCH',
+          code: MlsErrorCode.CredentialMismatch,
           text: `rejected a credential for ${r.handle ?? '(invalid handle)'}: ${r.reason}`,
         }),
       ),
@@ -129,7 +131,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   }
 
   #warn(roomId: string | null, e: unknown): void {
-    const code = e instanceof SealroomError ? e.code : 'ERR_CLIENT_INTERNAL';
+    const code = e instanceof SealroomError ? e.code : ClientErrorCode.Internal;
     this.emit('warning', { roomId, code, text: e instanceof Error ? e.message : String(e) });
   }
 

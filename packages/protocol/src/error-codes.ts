@@ -31,8 +31,6 @@ export const ProxyErrorCode = {
   UnknownRoom: 'ERR_PROXY_UNKNOWN_ROOM',
   NotMember: 'ERR_PROXY_NOT_MEMBER',
   AlreadyMember: 'ERR_PROXY_ALREADY_MEMBER',
-  Offline: 'ERR_PROXY_OFFLINE',
-  Relay: 'ERR_PROXY_RELAY',
   Internal: 'ERR_PROXY_INTERNAL',
 } as const;
 export type ProxyErrorCode = (typeof ProxyErrorCode)[keyof typeof ProxyErrorCode];
@@ -43,7 +41,6 @@ export const MlsErrorCode = {
   BadMessage: 'ERR_MLS_BAD_MESSAGE',
   CredentialMismatch: 'ERR_MLS_CREDENTIAL_MISMATCH',
   CommitRejected: 'ERR_MLS_COMMIT_REJECTED',
-  NotMember: 'ERR_MLS_NOT_MEMBER',
   BadState: 'ERR_MLS_BAD_STATE',
 } as const;
 export type MlsErrorCode = (typeof MlsErrorCode)[keyof typeof MlsErrorCode];
@@ -52,7 +49,7 @@ export const ClientErrorCode = {
   Timeout: 'ERR_CLIENT_TIMEOUT',
   Disconnected: 'ERR_CLIENT_DISCONNECTED',
   BadPayload: 'ERR_CLIENT_BAD_PAYLOAD',
-  RoomFailed: 'ERR_CLIENT_ROOM_FAILED',
+  Internal: 'ERR_CLIENT_INTERNAL',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

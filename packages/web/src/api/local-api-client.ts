@@ -75,7 +75,7 @@ export function readAck(res: unknown): AckOutcome {
 export function errorCode(e: unknown): string {
   if (e instanceof SealroomError) return e.code;
   if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string') return e.code;
-  return 'ERR_UNKNOWN';
+  return ClientErrorCode.Internal;
 }
 
 export function errorMessage(e: unknown): string {
