@@ -64,6 +64,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   #sync: RoomSync | null = null;
   #timers = new Set<NodeJS.Timeout>();
   #closed = false;
+  /** Resolves after the first successful post-connect round (key packages, welcomes, catch-up). */
+  #markSettled: () => void = () => {};
+  #settled: Promise<void> = new Promise((r) => (this.#markSettled = r));
 
   constructor(opts: SealroomClientOptions) {
     super();
@@ -115,7 +118,10 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     this.#sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
     relay.on('ready', () => {
       this.emit('status', { connected: true });
-      void this.#onReady().catch((e: unknown) => this.#warn(null, e));
+      void this.#onReady().then(
+        () => this.#markSettled(),
+        (e: unknown) => this.#warn(null, e),
+      );
     });
     relay.on('down', () => this.emit('status', { connected: false }));
     relay.on('error', (e) => this.#warn(null, e));
@@ -140,13 +146,25 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return { ctx: this.#ctx, sync: this.#sync };
   }
 
-  #ready(timeoutMs: number): Promise<void> {
-    return this.#need().ctx.relay.waitReady(timeoutMs);
+  /** Connected, and the first round after connecting (key packages published, catch-up) is done. */
+  async #ready(timeoutMs: number): Promise<void> {
+    await this.#need().ctx.relay.waitReady(timeoutMs);
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#settled,
+      new Promise((_, reject) => (t = setTimeout(() => reject(new SealroomError(ClientErrorCode.Timeout, 'first sync did not finish')), timeoutMs))),
+    ]).finally(() => clearTimeout(t));
+  }
+
+  /** Key packages are replenished one batch at a time: two racing uploads could orphan a last-resort package. */
+  #replenish(): Promise<number> {
+    const { ctx } = this.#need();
+    return ctx.mutex.run('\0key-packages', () => replenishKeyPackages(ctx.store, ctx.relay, ctx.identity));
   }
 
   async #onReady(): Promise<void> {
     const { ctx, sync } = this.#need();
-    await replenishKeyPackages(ctx.store, ctx.relay, ctx.identity);
+    await this.#replenish();
     const w = expectOk(await ctx.relay.request('welcome.list', {}));
     for (const x of w.welcomes) await this.#onWelcome(x);
     for (const r of await ctx.store.listRooms()) {
@@ -191,7 +209,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       await ctx.relay.request('welcome.ack', { id: w.id });
       await sync.syncLocked(w.roomId);
     });
-    void replenishKeyPackages(ctx.store, ctx.relay, ctx.identity).catch(() => {});
+    void this.#replenish().catch(() => {});
   }
 
   #later(ms: number, fn: () => Promise<unknown>): void {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@sealroom/protocol';
+import { MemoryClientStore, compareMessages } from '../src/index.js';
+
+const msg = (id: string, seq: number | null, time: number): ChatMessage => ({
+  id, roomId: 'r', sender: 's', text: id, time, seq, state: seq === null ? 'sending' : 'received', own: false,
+});
+
+describe('MemoryClientStore', () => {
+  it('orders the timeline by relay sequence, unsent messages last', async () => {
+    const s = new MemoryClientStore();
+    const room = { roomId: 'r', name: null, open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [] };
+    await s.writeRoom({ room, messages: [msg('c', null, 1), msg('b', 5, 9), msg('a', 2, 10)] });
+    expect((await s.listMessages('r', 10)).map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect((await s.listMessages('r', 2)).map((m) => m.id)).toEqual(['b', 'c']);
+    expect([msg('x', null, 2), msg('y', null, 1)].sort(compareMessages).map((m) => m.id)).toEqual(['y', 'x']);
+  });
+
+  it('pins a key on first sight and reports a mismatch after', async () => {
+    const s = new MemoryClientStore();
+    expect(await s.checkAndPin('bob', new Uint8Array([1, 2]))).toBe('pinned');
+    expect(await s.checkAndPin('bob', new Uint8Array([1, 2]))).toBe('match');
+    expect(await s.checkAndPin('bob', new Uint8Array([9, 9]))).toBe('mismatch');
+  });
+
+  it('returns copies, so callers cannot change stored state by mutation', async () => {
+    const s = new MemoryClientStore();
+    const room = { roomId: 'r', name: 'n', open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [] };
+    await s.writeRoom({ room });
+    const got = (await s.getRoom('r'))!;
+    got.name = 'changed';
+    got.group[0] = 42;
+    expect((await s.getRoom('r'))!.name).toBe('n');
+    expect((await s.getRoom('r'))!.group[0]).toBe(1);
+  });
+});
