@@ -79,6 +79,13 @@ describe('three headless clients against a real relay with SQLite', () => {
     const auth = await Promise.all([alice, bob, carol].map((c) => c.epochAuthenticator(room.roomId)));
     expect(new Set(auth).size).toBe(1);
     expect((await alice.members(room.roomId)).map((m) => m.handle).sort()).toEqual(['alice', 'bob', 'carol']);
+
+    // A key rotation (update commit) by carol moves everyone to a fresh epoch; messages still flow.
+    await carol.rotateKeys(room.roomId);
+    await carol.sendText(room.roomId, 'after rotating keys');
+    for (const c of [alice, bob]) await waitForText(c, room.roomId, 'after rotating keys');
+    const after = await Promise.all([alice, bob, carol].map((c) => c.syncRoom(room.roomId)));
+    expect(after.map((r) => r.epoch)).toEqual([before + 2, before + 2, before + 2]);
   });
 
   it('concurrent empty-ish commits race: both removals of different members converge', async () => {

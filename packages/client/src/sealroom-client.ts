@@ -375,6 +375,12 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     });
   }
 
+  /** Rotate our keys in a room: an update commit (RFC 9420 §12.4.1) moves everyone to a fresh epoch. */
+  async rotateKeys(roomId: string): Promise<void> {
+    const { sync } = this.#need();
+    await sync.runCommit(roomId, async () => ({}));
+  }
+
   /** Propose our own removal (another member commits it), then stop following the room. */
   async leave(roomId: string): Promise<void> {
     const { ctx, sync } = this.#need();

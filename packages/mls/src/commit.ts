@@ -63,6 +63,14 @@ export async function commitChanges(
   };
 }
 
+/**
+ * A commit with no proposals but a fresh update path (RFC 9420 §12.4.1): new leaf and path keys, new epoch.
+ * Post-compromise security: whatever leaked of our old keys stops mattering from the next epoch on.
+ */
+export function commitUpdate(g: Group, publishGroupInfo: boolean): Promise<CommitOutput> {
+  return commitChanges(g, { publishGroupInfo });
+}
+
 /** GroupInfo with external_pub and the ratchet tree (RFC 9420 §12.4.3.2), for joins by external commit. */
 export async function groupInfoOf(g: Group): Promise<Uint8Array> {
   const cs = await getSuite();

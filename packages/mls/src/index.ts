@@ -31,7 +31,7 @@ export {
   proposedRemovals,
 } from './group.js';
 export type { Group, MemberInfo } from './group.js';
-export { commitChanges, groupInfoOf, joinExternal, proposeSelfRemove } from './commit.js';
+export { commitChanges, commitUpdate, groupInfoOf, joinExternal, proposeSelfRemove } from './commit.js';
 export type { CommitOutput } from './commit.js';
 export { encryptApplication, processIncoming } from './messages.js';
 export type { Incoming } from './messages.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MemoryKeyDirectory,
   commitChanges,
+  commitUpdate,
   createAuthenticationService,
   createGroup,
   createKeyPackage,
@@ -101,6 +102,17 @@ describe('group flow through our MLS interface', () => {
     await expect(processIncoming(rbob.group, m2.message)).rejects.toMatchObject({ code: 'ERR_MLS_DECRYPT_FAILED' });
     const rc2 = await processIncoming(c, m2.message);
     expect(rc2.kind === 'application' && dec(rc2.plaintext)).toBe('after bob left');
+
+    // An update commit (no proposals) moves both to a new epoch with fresh keys.
+    const authBefore = epochAuthenticatorOf(a);
+    const up = await commitUpdate(a, false);
+    a = up.group;
+    const rup = await processIncoming(c, up.commit);
+    if (rup.kind !== 'commit') throw new Error();
+    c = rup.group;
+    expect(epochOf(a)).toBe(epochOf(c));
+    expect(epochAuthenticatorOf(a)).toBe(epochAuthenticatorOf(c));
+    expect(epochAuthenticatorOf(a)).not.toBe(authBefore);
 
     // State survives an encode/decode round trip.
     const a2 = decodeGroup(encodeGroup(a), cfg());
