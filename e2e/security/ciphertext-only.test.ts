@@ -1,0 +1,334 @@
+/**
+ * security.md B1 "ciphertext only", multi-process: a relay and two proxies started through the CLI, a
+ * scripted chat through the CLI scripting commands, then a byte search of everything the relay received
+ * (WebSocket frames captured by a TCP tap and unmasked), logged and stored for the message markers, the
+ * room name and the users' private keys — raw, UTF-16LE, base64 (3 alignments) and hex.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { connect as netConnect, createServer as netCreateServer, type Server, type Socket } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fromBase64 } from '@sealroom/protocol';
+import { SqliteClientStore } from '@sealroom/proxy';
+import { tempDir, until } from '../harness.js';
+import { describeLeaks, findLeaks } from './leak-search.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(ROOT, 'packages/cli/bin/sealroom.js');
+
+type Long = { name: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+const children: Long[] = [];
+
+function startLong(name: string, args: string[], readyRe: RegExp, timeoutMs = 20_000): Promise<{ long: Long; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const long: Long = { name, child, output: () => out, exited };
+  children.push(long);
+  return new Promise((resolveP, reject) => {
+    const t = setTimeout(() => reject(new Error(`${name} not ready within ${timeoutMs} ms; output:\n${out}`)), timeoutMs);
+    const check = () => {
+      const m = readyRe.exec(out);
+      if (m) {
+        clearTimeout(t);
+        child.stdout!.off('data', check);
+        resolveP({ long, match: m });
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(t);
+      reject(new Error(`${name} exited early (${code}); output:\n${out}`));
+    });
+  });
+}
+
+async function stop(l: Long, timeoutMs = 8000): Promise<number | null> {
+  if (l.child.exitCode !== null || l.child.signalCode !== null) return l.child.exitCode;
+  l.child.kill('SIGTERM');
+  const t = setTimeout(() => l.child.kill('SIGKILL'), timeoutMs);
+  const code = await l.exited;
+  clearTimeout(t);
+  return code;
+}
+
+function cli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveP) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      resolveP({ code, stdout, stderr });
+    });
+  });
+}
+
+async function cliOk(args: string[]): Promise<string> {
+  const r = await cli(args);
+  if (r.code !== 0) throw new Error(`sealroom ${args.join(' ')} → exit ${r.code}\n${r.stderr}${r.stdout}`);
+  return r.stdout.trim();
+}
+
+/** A TCP tap in front of the relay: records both directions of every connection. */
+type Tap = { port: number; conns: { up: Buffer[]; down: Buffer[] }[]; server: Server; sockets: Set<Socket>; close(): Promise<void> };
+function startTap(targetPort: number): Promise<Tap> {
+  const conns: Tap['conns'] = [];
+  const sockets = new Set<Socket>();
+  const server = netCreateServer((client) => {
+    const rec = { up: [] as Buffer[], down: [] as Buffer[] };
+    conns.push(rec);
+    const upstream = netConnect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (d: Buffer) => {
+      rec.up.push(Buffer.from(d));
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => {
+      rec.down.push(Buffer.from(d));
+      client.write(d);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  return new Promise((resolveP) =>
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      resolveP({
+        port: typeof addr === 'object' && addr ? addr.port : 0,
+        conns,
+        server,
+        sockets,
+        close: () =>
+          new Promise<void>((ok) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => ok());
+          }),
+      });
+    }),
+  );
+}
+
+/** The HTTP upgrade request/response, then every WebSocket frame payload with client masking removed. */
+function decodeWebSocketStream(stream: Buffer): { head: Buffer; payloads: Buffer[] } {
+  const headEnd = stream.indexOf('\r\n\r\n');
+  if (headEnd < 0) return { head: stream, payloads: [] };
+  const head = stream.subarray(0, headEnd + 4);
+  const payloads: Buffer[] = [];
+  let i = headEnd + 4;
+  while (i + 2 <= stream.length) {
+    const b1 = stream[i + 1]!;
+    const masked = (b1 & 0x80) !== 0;
+    let len = b1 & 0x7f;
+    let p = i + 2;
+    if (len === 126) {
+      if (p + 2 > stream.length) break;
+      len = stream.readUInt16BE(p);
+      p += 2;
+    } else if (len === 127) {
+      if (p + 8 > stream.length) break;
+      len = Number(stream.readBigUInt64BE(p));
+      p += 8;
+    }
+    let mask: Buffer | null = null;
+    if (masked) {
+      if (p + 4 > stream.length) break;
+      mask = stream.subarray(p, p + 4);
+      p += 4;
+    }
+    if (p + len > stream.length) break;
+    const payload = Buffer.from(stream.subarray(p, p + len));
+    if (mask) for (let k = 0; k < payload.length; k++) payload[k] = payload[k]! ^ mask[k & 3]!;
+    payloads.push(payload);
+    i = p + len;
+  }
+  return { head, payloads };
+}
+
+function filesUnder(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[p] = readFileSync(p);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
+  const tmp = tempDir('b1');
+  let tap: Tap | null = null;
+
+  afterAll(async () => {
+    await Promise.allSettled(children.map((c) => stop(c, 3000)));
+    await tap?.close();
+    tmp.cleanup();
+  });
+
+  it('the relay never receives, logs or stores a marker, the room name or a private key', async () => {
+    const id = randomBytes(6).toString('hex');
+    const roomName = `ROOMNAME-${id}-${randomBytes(4).toString('hex')}`;
+    const markers = {
+      alice1: `MARKER-${randomBytes(8).toString('hex')}-from-alice`,
+      alice2: `MARKER-${randomBytes(8).toString('hex')}-zweite Nachricht ünïcödé`,
+      bob1: `MARKER-${randomBytes(8).toString('hex')}-from-bob`,
+    };
+    const relayDir = join(tmp.dir, 'relay');
+    const aliceDir = join(tmp.dir, 'alice');
+    const bobDir = join(tmp.dir, 'bob');
+
+    // Relay, and a tap in front of it so we see exactly what it receives.
+    const { long: relay, match: rm } = await startLong('relay', ['server', '0', '--data', relayDir], /Sealroom server listening on (http:\/\/\S+)/);
+    const relayPort = Number(new URL(rm[1]!).port);
+    expect(relayPort).toBeGreaterThan(0);
+    tap = await startTap(relayPort);
+    const relayUrl = `http://127.0.0.1:${tap.port}`;
+
+    const proxyRe = (h: string) => new RegExp(`Sealroom proxy for ${h}: (http://127\\.0\\.0\\.1:\\d+/#token=[0-9a-f]+)`);
+    const [{ long: alice, match: am }, { long: bob, match: bm }] = await Promise.all([
+      startLong('alice', ['proxy', '0', relayUrl, '--data', aliceDir, '--handle', 'alice'], proxyRe('alice')),
+      startLong('bob', ['proxy', '0', relayUrl, '--data', bobDir, '--handle', 'bob'], proxyRe('bob')),
+    ]);
+    const aliceUrl = am[1]!;
+    const bobUrl = bm[1]!;
+    const tokens = [aliceUrl, bobUrl].map((u) => new URLSearchParams(new URL(u).hash.slice(1)).get('token')!);
+
+    // The scripted chat.
+    const roomId = await cliOk(['rooms', 'create', roomName, '--proxy', aliceUrl]);
+    expect(roomId).toMatch(/^[0-9a-f]{32}$/);
+    await cliOk(['rooms', 'invite', roomId, 'bob', '--proxy', aliceUrl]);
+    await until(
+      'bob to join and learn the room name',
+      async () => {
+        const rooms = JSON.parse(await cliOk(['rooms', 'list', '--json', '--proxy', bobUrl])) as { roomId: string; name: string | null }[];
+        return rooms.some((r) => r.roomId === roomId && r.name === roomName);
+      },
+      20_000,
+    );
+    await cliOk(['send', roomId, markers.alice1, '--proxy', aliceUrl]);
+    await cliOk(['send', roomId, markers.bob1, '--proxy', bobUrl]);
+    await cliOk(['send', roomId, markers.alice2, '--proxy', aliceUrl]);
+
+    // Positive control: bob reads every marker in clear text through his own proxy.
+    const seen = await until(
+      'bob to see every marker',
+      async () => {
+        const lines = (await cliOk(['messages', roomId, '--json', '--proxy', bobUrl])).split('\n').filter(Boolean);
+        const texts = lines.map((l) => (JSON.parse(l) as { text: string }).text);
+        return Object.values(markers).every((m) => texts.includes(m)) ? texts : null;
+      },
+      20_000,
+    );
+    expect(seen).toEqual(expect.arrayContaining(Object.values(markers)));
+
+    // Stop everything (proxies first, so the relay logs the disconnects), and wait for the exits.
+    expect(await stop(alice)).toBe(0);
+    expect(await stop(bob)).toBe(0);
+    expect(await stop(relay)).toBe(0);
+    await tap.close();
+
+    // The private keys, read from the proxies' own (sealed) stores now that they are down.
+    const privateKeys: Record<string, Uint8Array> = {};
+    for (const [who, dir] of [
+      ['alice', aliceDir],
+      ['bob', bobDir],
+    ] as const) {
+      const store = new SqliteClientStore(dir);
+      try {
+        const enc = await store.getIdentity();
+        expect(enc, who).not.toBeNull();
+        privateKeys[`${who} signKey`] = fromBase64((JSON.parse(enc!) as { signKey: string }).signKey);
+      } finally {
+        await store.close();
+      }
+      privateKeys[`${who} master.key`] = readFileSync(join(dir, 'master.key'));
+    }
+
+    // Everything the relay received, sent, logged and stored.
+    const relayFiles = filesUnder(relayDir);
+    const relayLog = relay.output();
+    const traffic: Record<string, Buffer> = {};
+    tap.conns.forEach((c, n) => {
+      const up = Buffer.concat(c.up);
+      const down = Buffer.concat(c.down);
+      const u = decodeWebSocketStream(up);
+      const d = decodeWebSocketStream(down);
+      traffic[`conn${n} received (raw)`] = up;
+      traffic[`conn${n} received (unmasked frames)`] = Buffer.concat([u.head, ...u.payloads.flatMap((p) => [p, Buffer.of(0x0a)])]);
+      traffic[`conn${n} sent (frames)`] = Buffer.concat([d.head, ...d.payloads.flatMap((p) => [p, Buffer.of(0x0a)])]);
+    });
+
+    // Positive controls: each haystack is real and the search finds the routing metadata the relay may see.
+    expect(Object.keys(relayFiles).some((f) => f.endsWith('relay.db'))).toBe(true);
+    const relayDbBytes = Object.values(relayFiles).reduce((n, b) => n + b.length, 0);
+    expect(relayDbBytes).toBeGreaterThan(4096);
+    expect(findLeaks(roomId, relayFiles).length).toBeGreaterThan(0);
+    expect(relayLog).toMatch(/room\.create/);
+    expect(findLeaks(roomId, { relayLog }).length).toBeGreaterThan(0);
+    expect(tap.conns.length).toBeGreaterThanOrEqual(2);
+    const unmasked = Object.fromEntries(Object.entries(traffic).filter(([k]) => k.includes('unmasked')));
+    expect(findLeaks(roomId, unmasked).length).toBeGreaterThan(0);
+    const allUnmasked = Buffer.concat(Object.values(unmasked));
+    expect(allUnmasked.includes('"alice"') && allUnmasked.includes('"bob"')).toBe(true);
+    // And the relay carried enough ciphertext for three messages and the commits.
+    const upBytes = Object.entries(traffic)
+      .filter(([k]) => k.includes('unmasked'))
+      .reduce((n, [, b]) => n + b.length, 0);
+    expect(upBytes).toBeGreaterThan(1000);
+
+    const haystacks: Record<string, Buffer | string> = { ...relayFiles, 'relay log (stdout+stderr)': relayLog, ...traffic };
+    const secrets: Record<string, string | Uint8Array> = { ...markers, roomName, roomNameSuffix: roomName.slice('ROOMNAME-'.length), ...privateKeys };
+    const problems: string[] = [];
+    for (const [label, secret] of Object.entries(secrets)) {
+      const leaks = findLeaks(secret, haystacks);
+      if (leaks.length) problems.push(describeLeaks(label, leaks));
+    }
+    // The proxies' tokens never go to the relay.
+    for (const t of tokens) {
+      const leaks = findLeaks(t, haystacks);
+      if (leaks.length) problems.push(describeLeaks('proxy token', leaks));
+    }
+    expect(problems.join('\n')).toBe('');
+
+    // At rest on the proxies: markers and the room name are sealed too (only master.key opens them).
+    for (const [who, dir, url] of [
+      ['alice', aliceDir, aliceUrl],
+      ['bob', bobDir, bobUrl],
+    ] as const) {
+      const files = filesUnder(dir);
+      expect(Object.keys(files).some((f) => f.endsWith('proxy.db')), who).toBe(true);
+      expect(findLeaks(roomId, files).length, `${who}: room id stored as a plain key (control)`).toBeGreaterThan(0);
+      const atRest: string[] = [];
+      for (const [label, secret] of Object.entries({ ...markers, roomName })) {
+        const leaks = findLeaks(secret, files);
+        if (leaks.length) atRest.push(describeLeaks(`${who}: ${label}`, leaks));
+      }
+      expect(atRest.join('\n')).toBe('');
+      // The proxy's own stderr log carries neither the token nor message text.
+      const proxy = who === 'alice' ? alice : bob;
+      const stderrOnly = proxy.output().replace(url, '');
+      const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
+      expect(findLeaks(token, { log: stderrOnly }), `${who} log`).toEqual([]);
+      for (const m of Object.values(markers)) expect(findLeaks(m, { log: proxy.output() }), `${who} log`).toEqual([]);
+    }
+  }, 90_000);
+});
