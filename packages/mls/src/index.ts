@@ -1,4 +1,5 @@
 export { DEFAULT_SUITE, getSuite, setCryptoProvider } from './suite.js';
+export { nodeCryptoProvider, isNodeAcceleratedCiphersuite } from './node-crypto-provider.js';
 export {
   generateIdentity,
   signWithIdentity,
