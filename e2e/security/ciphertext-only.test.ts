@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect as netConnect, createServer as netCreateServer, type Server, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '@sealroom/protocol';
 import { SqliteClientStore } from '@sealroom/proxy';
 import { tempDir, until } from '../harness.js';
@@ -175,13 +175,16 @@ function filesUnder(dir: string): Record<string, Buffer> {
 }
 
 describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
-  const tmp = tempDir('b1');
+  let tmp: ReturnType<typeof tempDir>;
   let tap: Tap | null = null;
 
+  beforeAll(() => {
+    tmp = tempDir('b1');
+  });
   afterAll(async () => {
     await Promise.allSettled(children.map((c) => stop(c, 3000)));
     await tap?.close();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('the relay never receives, logs or stores a marker, the room name or a private key', async () => {

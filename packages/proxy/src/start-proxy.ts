@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
@@ -73,6 +73,14 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     maxHttpBufferSize: Limits.localFrameBytes,
     // Runs on the handshake request: Host (DNS rebinding) and Origin (cross-site WebSocket hijacking).
     allowRequest: (req, cb) => cb(null, g.requestAllowed(req)),
+    allowUpgrades: false,
+  });
+  // engine.io skips allowRequest for requests that carry a session id, so a request naming an existing
+  // sid could attach a foreign WebSocket to a logged-in session. This middleware runs on every request;
+  // a websocket-only client never sends a sid, so any sid is refused along with bad Host/Origin.
+  io.engine.use((req: IncomingMessage, _res: ServerResponse, next: (err?: Error) => void) => {
+    const sid = new URL(req.url ?? '/', 'http://x').searchParams.get('sid');
+    next(g.requestAllowed(req) && sid === null ? undefined : new Error('forbidden'));
   });
   // allowRequest runs only on the first handshake request, so check again per socket, then the token.
   io.use((socket, next) => {

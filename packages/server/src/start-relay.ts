@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Limits } from '@sealroom/protocol';
@@ -78,6 +78,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     serveClient: false,
     perMessageDeflate: false,
     httpCompression: false,
+    allowUpgrades: false,
+  });
+  // engine.io skips its handshake checks for requests naming an existing session id; a websocket-only
+  // client never sends one, so refuse any: nobody can attach a second socket to an authenticated session.
+  io.engine.use((req: IncomingMessage, _res: ServerResponse, next: (err?: Error) => void) => {
+    next(new URL(req.url ?? '/', 'http://x').searchParams.has('sid') ? new Error('forbidden') : undefined);
   });
   const ctx: RelayContext = { io, store, log };
   io.on('connection', (socket) => onConnection(ctx, socket, limits));
