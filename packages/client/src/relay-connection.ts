@@ -17,6 +17,19 @@ import {
 } from '@sealroom/protocol';
 import { signWithIdentity, type Identity } from '@sealroom/mls';
 
+/** Requests that are safe to send twice: reads, and writes the relay deduplicates by msgId or id. */
+const IDEMPOTENT: ReadonlySet<keyof RelayClientEvents> = new Set<keyof RelayClientEvents>([
+  'room.send',
+  'room.commit',
+  'room.fetch',
+  'room.info',
+  'room.leave',
+  'rooms.mine',
+  'kp.count',
+  'welcome.list',
+  'welcome.ack',
+]);
+
 type Req<E extends keyof RelayClientEvents> = Parameters<RelayClientEvents[E]>[0];
 type Res<E extends keyof RelayClientEvents> = Parameters<Parameters<RelayClientEvents[E]>[1]>[0];
 
@@ -111,14 +124,31 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
     }
   }
 
-  /** Wait until authenticated (or time out), then send one request and return its ack. */
+  /**
+   * Wait until authenticated (or time out), then send one request and return its ack. Idempotent requests
+   * (the relay dedupes them, or they only read) are sent again if the connection drops before the ack.
+   */
   async request<E extends keyof RelayClientEvents>(event: E, payload: Req<E>, timeoutMs = 10_000): Promise<Res<E>> {
-    if (!this.#ready) await this.waitReady(timeoutMs);
-    return this.#raw(event, payload, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.#ready) await this.waitReady(Math.max(1, deadline - Date.now()));
+      try {
+        return await this.#raw(event, payload, Math.max(1, deadline - Date.now()));
+      } catch (e) {
+        const dropped = e instanceof SealroomError && e.code === ClientErrorCode.Disconnected;
+        if (!dropped || !IDEMPOTENT.has(event) || Date.now() >= deadline) throw e;
+        // The disconnect handler may not have run yet, so `ready` can be stale: wait for the next login.
+        if (!(this.#socket.connected && this.#ready)) await this.#nextReady(Math.max(1, deadline - Date.now()));
+      }
+    }
   }
 
   waitReady(timeoutMs: number): Promise<void> {
     if (this.#ready) return Promise.resolve();
+    return this.#nextReady(timeoutMs);
+  }
+
+  #nextReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => {
         this.off('ready', onReady);
