@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Two projects: fast package tests, and multi-process end-to-end tests (server + proxies + Chromium).
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         test: {
