@@ -4,77 +4,32 @@
  * (WebSocket frames captured by a TCP tap and unmasked), logged and stored for the message markers, the
  * room name and the users' private keys — raw, UTF-16LE, base64 (3 alignments) and hex.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect as netConnect, createServer as netCreateServer, type Server, type Socket } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '@sealroom/protocol';
 import { SqliteClientStore } from '@sealroom/proxy';
 import { tempDir, until } from '../harness.js';
+import { runSealroom, spawnSealroom, type Spawned } from '../processes.js';
 import { describeLeaks, findLeaks } from './leak-search.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'packages/cli/bin/sealroom.js');
 
-type Long = { name: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
+const children: Spawned[] = [];
 
-const children: Long[] = [];
-
-function startLong(name: string, args: string[], readyRe: RegExp, timeoutMs = 20_000): Promise<{ long: Long; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const long: Long = { name, child, output: () => out, exited };
+async function startLong(name: string, args: string[], readyRe: RegExp): Promise<{ long: Spawned; match: RegExpMatchArray }> {
+  const long = await spawnSealroom(args, readyRe, 20_000).catch((e: unknown) => {
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  });
   children.push(long);
-  return new Promise((resolveP, reject) => {
-    const t = setTimeout(() => reject(new Error(`${name} not ready within ${timeoutMs} ms; output:\n${out}`)), timeoutMs);
-    const check = () => {
-      const m = readyRe.exec(out);
-      if (m) {
-        clearTimeout(t);
-        child.stdout!.off('data', check);
-        resolveP({ long, match: m });
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(t);
-      reject(new Error(`${name} exited early (${code}); output:\n${out}`));
-    });
-  });
+  return { long, match: long.line };
 }
 
-async function stop(l: Long, timeoutMs = 8000): Promise<number | null> {
-  if (l.child.exitCode !== null || l.child.signalCode !== null) return l.child.exitCode;
-  l.child.kill('SIGTERM');
-  const t = setTimeout(() => l.child.kill('SIGKILL'), timeoutMs);
-  const code = await l.exited;
-  clearTimeout(t);
-  return code;
-}
-
-function cli(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveP) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(t);
-      resolveP({ code, stdout, stderr });
-    });
-  });
-}
+const stop = (l: Spawned, graceMs = 8000) => l.stop(graceMs);
 
 async function cliOk(args: string[]): Promise<string> {
-  const r = await cli(args);
+  const r = await runSealroom(args);
   if (r.code !== 0) throw new Error(`sealroom ${args.join(' ')} → exit ${r.code}\n${r.stderr}${r.stdout}`);
   return r.stdout.trim();
 }
