@@ -14,6 +14,7 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
   let browser: Browser;
   let aliceUrl = '';
   let bobUrl = '';
+  let carolUrl = '';
 
   beforeAll(async () => {
     const sp = await freePort();
@@ -22,9 +23,12 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     const [ap, bp] = [await freePort(), await freePort()];
     const a = await spawnSealroom(['proxy', String(ap), serverUrl, '--data', join(dir, 'alice'), '--handle', 'alice'], /Sealroom proxy for alice: (\S+)/);
     const b = await spawnSealroom(['proxy', String(bp), serverUrl, '--data', join(dir, 'bob'), '--handle', 'bob'], /Sealroom proxy for bob: (\S+)/);
-    procs.push(a, b);
+    // carol's proxy starts without a handle: the web UI onboards her.
+    const c = await spawnSealroom(['proxy', String(await freePort()), serverUrl, '--data', join(dir, 'carol')], /Sealroom proxy for .*: (\S+)/);
+    procs.push(a, b, c);
     aliceUrl = a.line[1]!;
     bobUrl = b.line[1]!;
+    carolUrl = c.line[1]!;
     browser = await launchChromium();
   });
 
@@ -34,7 +38,7 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(url: string): Promise<Page> {
+  async function open(url: string, ready = 'self-handle'): Promise<Page> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -42,7 +46,7 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(url);
-    await page.getByTestId('self-handle').waitFor();
+    await page.getByTestId(ready).waitFor();
     (page as Page & { errors?: string[] }).errors = errors;
     return page;
   }
@@ -83,5 +87,33 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     expect(await bob.locator('img').count()).toBe(0);
     console.log(`browser e2e: alice → bob delivery ${latency} ms`);
     for (const p of [alice, bob]) expect((p as Page & { errors?: string[] }).errors).toEqual([]);
+  });
+
+  it('a newcomer onboards in the UI and joins an open room by its id', async () => {
+    const alice = await open(aliceUrl);
+    await alice.getByTestId('new-room-name').fill('Town square');
+    await alice.getByTestId('new-room-open').check();
+    await alice.getByTestId('new-room-submit').click();
+    await alice.getByTestId('room-title').filter({ hasText: 'Town square' }).waitFor();
+    const roomId = await alice.getByTestId('room-view').getAttribute('data-room-id');
+    expect(roomId).toMatch(/^[0-9a-f]{32}$/);
+
+    const carol = await open(carolUrl, 'onboard-handle');
+    await carol.getByTestId('onboard-handle').fill('Carol!'); // invalid: refused client-side
+    await carol.getByTestId('onboard-submit').click();
+    expect(await carol.getByTestId('self-handle').count()).toBe(0);
+    await carol.getByTestId('onboard-handle').fill('carol');
+    await carol.getByTestId('onboard-submit').click();
+    await carol.getByTestId('self-handle').filter({ hasText: 'carol' }).waitFor();
+
+    await carol.getByTestId('join-room-id').fill(roomId!);
+    await carol.getByTestId('join-room-submit').click();
+    // The name reaches her inside the group (a member answers her meta.request), never via the relay.
+    await carol.getByTestId('room-title').filter({ hasText: 'Town square' }).waitFor({ timeout: 15_000 });
+    await carol.getByTestId('composer').fill('carol here');
+    await carol.getByTestId('composer').press('Enter');
+    await alice.locator('[data-testid="message"][data-sender="carol"] [data-testid="message-text"]', { hasText: 'carol here' }).waitFor();
+    await alice.locator('[data-testid="member"][data-handle="carol"]').waitFor();
+    for (const p of [alice, carol]) expect((p as Page & { errors?: string[] }).errors).toEqual([]);
   });
 });
