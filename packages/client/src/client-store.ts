@@ -39,6 +39,11 @@ export type OutboxItem = {
   data: string;
   /** The application payload (JSON), to re-encrypt if the relay says the epoch moved on before it was accepted. */
   plain: string;
+  /**
+   * Set once the relay acked it: the row stays until the entry is applied from the log, so that our own
+   * message is recognised there (MLS senders cannot decrypt their own messages) and never resent.
+   */
+  ackedSeq?: number;
 };
 
 export type OwnKeyPackageRecord = { ref: string; publicBytes: Uint8Array; privateBytes: Uint8Array; lastResort: boolean };

@@ -13,7 +13,7 @@ import {
   type RoomId,
   type RoomSummary,
 } from '@sealroom/protocol';
-import { commitChanges, encodeGroup, encryptApplication, membersOf, proposedRemovals, type Group } from '@sealroom/mls';
+import { commitChanges, encodeGroup, encryptApplication, hasPendingProposals, membersOf, proposedRemovals, type Group } from '@sealroom/mls';
 import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
@@ -24,7 +24,19 @@ export type CommitPlan = {
   addKeyPackages?: Uint8Array[];
   adds?: string[];
   removeLeaves?: number[];
+  /** For newcomers only, inside the Welcome. */
+  welcomeInfo?: Uint8Array;
 };
+
+/** Relay answers that mean "this will never be accepted": anything else may be retried. */
+const PERMANENT: ReadonlySet<string> = new Set([
+  RelayErrorCode.StaleEpoch,
+  RelayErrorCode.UnknownRoom,
+  RelayErrorCode.NotMember,
+  RelayErrorCode.BadRequest,
+  RelayErrorCode.RoomClosed,
+  RelayErrorCode.UnknownHandle,
+]);
 
 const MAX_COMMIT_ATTEMPTS = 6;
 const MAX_SEND_ATTEMPTS = 6;
@@ -117,11 +129,14 @@ export class RoomSync {
         }
         throw new SealroomError(res.code, res.message ?? res.code);
       }
+      const from = room.lastSeq;
       for (const e of res.entries) {
         if (e.seq !== room.lastSeq + 1) continue; // the relay must hand out a gap-free log
         room = await this.applyLocked(room, e);
       }
       if (res.entries.length < Limits.fetchLimit || room.lastSeq >= res.lastSeq) return room;
+      // A full page and no progress: the relay is withholding the next entry. Don't spin holding the lock.
+      if (room.lastSeq === from) throw new SealroomError(ClientErrorCode.BadPayload, `the relay's log for room ${roomId} has a gap after ${from}`);
     }
   }
 
@@ -153,6 +168,7 @@ export class RoomSync {
           addKeyPackages: p.addKeyPackages ?? [],
           removeLeaves,
           publishGroupInfo: room.open,
+          ...(p.welcomeInfo ? { welcomeInfo: p.welcomeInfo } : {}),
         });
         const pending: PendingCommit = {
           msgId: randomId(),
@@ -172,7 +188,9 @@ export class RoomSync {
           await this.syncLocked(roomId); // applies our commit, and anything before it, in log order
           return { seq: res.seq };
         }
-        await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+        // Only a permanent refusal proves the commit never took effect; otherwise keep it pending (it may
+        // have been accepted with the ack lost) and let the reconnect path resend it.
+        if (PERMANENT.has(res.code)) await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
         if (res.code === RelayErrorCode.StaleEpoch) return 'retry';
         throw new SealroomError(res.code, res.message ?? res.code);
       });
@@ -202,9 +220,11 @@ export class RoomSync {
     const res = await this.sendCommit(roomId, room.pendingCommit);
     if (res.ok) {
       await this.syncLocked(roomId);
-    } else {
-      // Rejected for good (stale epoch or otherwise): the commit never took effect anywhere.
+    } else if (PERMANENT.has(res.code)) {
+      // Rejected for good: the commit never took effect anywhere.
       await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+    } else {
+      throw new SealroomError(res.code, res.message ?? res.code);
     }
   }
 
@@ -213,11 +233,22 @@ export class RoomSync {
    * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
    */
   async sendPayload(roomId: string, plain: string, local: ChatMessage | null, msgId: string): Promise<number> {
+    await this.commitPendingProposals(roomId);
     const item = await this.ctx.mutex.run(roomId, async () => {
       const room = await this.activeRoom(roomId);
       return this.encryptIntoOutboxLocked(room, msgId, plain, local ? [local] : []);
     });
     return this.deliver(item);
+  }
+
+  /**
+   * RFC 9420 §12.2: no application data while proposals of this epoch wait for a commit. If someone asked
+   * to leave and nobody has committed it yet, the sender commits it first.
+   */
+  private async commitPendingProposals(roomId: string): Promise<void> {
+    const room = await this.activeRoom(roomId);
+    if (!hasPendingProposals(this.ctx.groups.get(room))) return;
+    await this.runCommit(roomId, async (_r, g) => (hasPendingProposals(g) ? {} : null));
   }
 
   private async encryptIntoOutboxLocked(room: RoomRecord, msgId: string, plain: string, messages: ChatMessage[]): Promise<OutboxItem> {
@@ -246,10 +277,12 @@ export class RoomSync {
         return res.seq;
       }
       if (res.code !== RelayErrorCode.StaleEpoch) {
-        await this.markFailed(item);
+        // Rate limits and relay failures are passing: the item stays in the outbox for the next flush.
+        if (PERMANENT.has(res.code)) await this.markFailed(item);
         throw new SealroomError(res.code, res.message ?? res.code);
       }
       // Never accepted: the old ciphertext is discarded and the same payload encrypted in the new epoch.
+      await this.commitPendingProposals(item.roomId).catch(() => undefined);
       const again = await this.ctx.mutex.run(item.roomId, async () => {
         const room = await this.syncLocked(item.roomId);
         const still = (await this.ctx.store.listOutbox()).find((o) => o.msgId === item.msgId);
@@ -274,7 +307,10 @@ export class RoomSync {
       const room = await this.room(item.roomId);
       const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
       const msgs = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
-      await this.save(room, msgs, { del: [item.msgId] });
+      const still = (await this.ctx.store.listOutbox()).some((o) => o.msgId === item.msgId);
+      // Keep the row until the log entry is applied (it marks the entry as ours); if it already was, drop it.
+      if (room.lastSeq >= seq || !still) await this.save(room, msgs, { del: [item.msgId] });
+      else await this.save(room, msgs, { put: [{ ...item, ackedSeq: seq }] });
     });
   }
 
@@ -290,6 +326,7 @@ export class RoomSync {
   /** After a reconnect: everything still in the outbox goes out again, same bytes, same ids. */
   async flushOutbox(): Promise<void> {
     for (const item of await this.ctx.store.listOutbox()) {
+      if (item.ackedSeq !== undefined) continue; // accepted already; removed when its entry is applied
       try {
         await this.deliver(item);
       } catch (e) {

@@ -8,6 +8,7 @@ import {
   SealroomError,
   fromBase64,
   toBase64,
+  toHex,
   type AppPayload,
   type ChatMessage,
   type Handle,
@@ -35,6 +36,7 @@ import {
   proposeSelfRemove,
   proposedRemovals,
   epochAuthenticatorOf,
+  groupIdOf,
   welcomeRecipients,
   type Identity,
 } from '@sealroom/mls';
@@ -47,6 +49,7 @@ import { replenishKeyPackages } from './key-package-pool.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
 import { RoomSync, summarize } from './room-sync.js';
+import { encodeWelcomeInfo, parseWelcomeInfo } from './welcome-info.js';
 
 export type SealroomClientOptions = { store: ClientStore; serverUrl: string };
 
@@ -166,13 +169,16 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const { ctx, sync } = this.#need();
     await this.#replenish();
     const w = expectOk(await ctx.relay.request('welcome.list', {}));
-    for (const x of w.welcomes) await this.#onWelcome(x);
+    // One bad Welcome or room must not stop the others (a member can make the relay store junk for us).
+    for (const x of w.welcomes) await this.#onWelcome(x).catch((e: unknown) => this.#warn(x.roomId, e));
     for (const r of await ctx.store.listRooms()) {
       if (r.status !== 'active') continue;
-      await ctx.mutex.run(r.roomId, async () => {
-        await sync.flushPendingCommitLocked(r.roomId);
-        await sync.syncLocked(r.roomId);
-      });
+      await ctx.mutex
+        .run(r.roomId, async () => {
+          await sync.flushPendingCommitLocked(r.roomId);
+          await sync.syncLocked(r.roomId);
+        })
+        .catch((e: unknown) => this.#warn(r.roomId, e));
       this.#checkPendingLeaves(r.roomId, 0);
     }
     await sync.flushOutbox();
@@ -184,32 +190,46 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     await ctx.mutex.run(w.roomId, async () => {
       const existing = await ctx.store.getRoom(w.roomId);
       if (!existing || existing.status !== 'active') {
-        const data = fromBase64(w.data);
-        let kp = null;
-        for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
-        if (kp) {
-          const group = await joinFromWelcome(data, kp, ctx.config);
-          const info = await ctx.relay.request('room.info', { roomId: w.roomId as RoomId });
-          const room: RoomRecord = {
-            roomId: w.roomId,
-            name: null,
-            open: info.ok ? info.open : false,
-            status: 'active',
-            epoch: epochOf(group),
-            lastSeq: w.seq,
-            group: encodeGroup(group),
-            pendingCommit: null,
-            pendingLeaves: [],
-          };
-          // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
-          await sync.save(room);
-          if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
+        try {
+          await this.#joinFromWelcomeLocked(w);
+        } catch (e) {
+          // Junk, not for us, or a credential we refuse: nothing to retry. Say so, and drop it.
+          this.#warn(w.roomId, e);
         }
       }
       await ctx.relay.request('welcome.ack', { id: w.id });
-      await sync.syncLocked(w.roomId);
+      const room = await ctx.store.getRoom(w.roomId);
+      if (room?.status === 'active') await sync.syncLocked(w.roomId);
     });
     void this.#replenish().catch(() => {});
+  }
+
+  async #joinFromWelcomeLocked(w: WelcomeEnvelope): Promise<void> {
+    const { ctx, sync } = this.#need();
+    const data = fromBase64(w.data);
+    let kp = null;
+    for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
+    if (!kp) throw new SealroomError(MlsErrorCode.DecryptFailed, 'a welcome for none of our key packages');
+    const { group, welcomeInfo } = await joinFromWelcome(data, kp, ctx.config);
+    // The relay files Welcomes under a room id; the group id inside is what counts. A mismatch would let
+    // the relay make us keep two copies of one group (and reuse its keys).
+    if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
+    const info = parseWelcomeInfo(welcomeInfo);
+    const room: RoomRecord = {
+      roomId: w.roomId,
+      name: info?.name ?? null,
+      // Openness comes from the inviter, inside the Welcome — never from the relay.
+      open: info?.open ?? false,
+      status: 'active',
+      epoch: epochOf(group),
+      lastSeq: w.seq,
+      group: encodeGroup(group),
+      pendingCommit: null,
+      pendingLeaves: [],
+    };
+    await sync.save(room);
+    // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
+    if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
   }
 
   #later(ms: number, fn: () => Promise<unknown>): void {
@@ -236,14 +256,16 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     else if (f.kind === 'meta-seen') this.#metaSeq.set(roomId, f.seq);
     else if (f.kind === 'meta-requested') {
       const since = f.seq;
-      void this.#choreDelay(roomId, [f.by]).then((ms) =>
-        this.#later(ms, async () => {
-          const room = await this.#need().ctx.store.getRoom(roomId);
-          // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
-          if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
-          await this.#sendMeta(roomId, room.name);
-        }),
-      );
+      void this.#choreDelay(roomId, [f.by])
+        .then((ms) =>
+          this.#later(ms, async () => {
+            const room = await this.#need().ctx.store.getRoom(roomId);
+            // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
+            if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
+            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open });
+          }),
+        )
+        .catch((e: unknown) => this.#warn(roomId, e));
     }
   }
 
@@ -268,7 +290,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       if (!room || room.pendingLeaves.length === 0) return;
       const ms = delay >= 0 ? delay : await this.#choreDelay(roomId, room.pendingLeaves);
       this.#later(ms, run);
-    })();
+    })().catch((e: unknown) => this.#warn(roomId, e));
   }
 
   // ---- commands (the local API maps onto these one to one) ----
@@ -315,6 +337,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         const info = expectOk(await ctx.relay.request('room.info', { roomId: roomId as RoomId }));
         if (!info.open || !info.groupInfo) throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only');
         const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config);
+        if (toHex(groupIdOf(group)) !== roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'the relay served another room\'s group info');
         if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
         const res = await ctx.relay.request('room.commit', {
           roomId: roomId as RoomId,
@@ -355,14 +378,14 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   async invite(roomId: string, handle: string): Promise<void> {
     const { ctx, sync } = this.#need();
     let kp: string | null = null;
-    await sync.runCommit(roomId, async (_room, group) => {
+    await sync.runCommit(roomId, async (room, group) => {
       if (membersOf(group).some((m) => m.handle === handle))
         throw new SealroomError(ProxyErrorCode.AlreadyMember, `${handle} is already a member`);
       kp ??= expectOk(await ctx.relay.request('kp.claim', { handle: handle as Handle })).keyPackage;
-      return { addKeyPackages: [fromBase64(kp)], adds: [handle] };
+      // Name and openness travel to the newcomer inside the Welcome, atomically with the Add.
+      const info = encodeWelcomeInfo({ name: room.name, open: room.open });
+      return { addKeyPackages: [fromBase64(kp)], adds: [handle], welcomeInfo: info };
     });
-    const room = await sync.room(roomId);
-    if (room.name) await this.#sendMeta(roomId, room.name);
   }
 
   async remove(roomId: string, handle: string): Promise<void> {
@@ -441,11 +464,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return (await ctx.store.getMessage(roomId, id)) ?? local;
   }
 
-  async #sendMeta(roomId: string, name: string): Promise<void> {
-    await this.#sendPayload(roomId, { type: 'meta', name });
-  }
-
-  async #sendPayload(roomId: string, p: { type: 'meta'; name: string } | { type: 'meta.request' }): Promise<void> {
+  async #sendPayload(roomId: string, p: { type: 'meta'; name: string; open: boolean } | { type: 'meta.request' }): Promise<void> {
     const { sync } = this.#need();
     const id = randomId();
     const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p });

@@ -19,6 +19,7 @@ import type { Group } from './group.js';
 import type { Identity } from './identity.js';
 import { createKeyPackage, decodePrivateKeyPackage } from './key-package.js';
 import { getSuite } from './suite.js';
+import { WELCOME_INFO_EXTENSION } from './welcome-info.js';
 
 export type CommitOutput = {
   /** The state to adopt once — and only once — the relay accepts `commit`. */
@@ -35,7 +36,13 @@ export type CommitOutput = {
  */
 export async function commitChanges(
   g: Group,
-  opts: { addKeyPackages?: Uint8Array[]; removeLeaves?: number[]; publishGroupInfo: boolean },
+  opts: {
+    addKeyPackages?: Uint8Array[];
+    removeLeaves?: number[];
+    publishGroupInfo: boolean;
+    /** Application data for the newcomers only, carried encrypted in the Welcome's GroupInfo. */
+    welcomeInfo?: Uint8Array;
+  },
 ): Promise<CommitOutput> {
   const cs = await getSuite();
   const extraProposals: Proposal[] = [
@@ -49,7 +56,12 @@ export async function commitChanges(
     r = await createCommit(
       { state: g.state, cipherSuite: cs, pskIndex: emptyPskIndex },
       // The ratchet tree rides in the Welcome so joiners need nothing else (RFC 9420 §12.4.3.3).
-      { extraProposals, ratchetTreeExtension: true, wireAsPublicMessage: false },
+      {
+        extraProposals,
+        ratchetTreeExtension: true,
+        wireAsPublicMessage: false,
+        groupInfoExtensions: opts.welcomeInfo ? [{ extensionType: WELCOME_INFO_EXTENSION, extensionData: opts.welcomeInfo }] : [],
+      },
     );
   } catch (e) {
     throw new SealroomError(MlsErrorCode.CommitRejected, 'cannot build commit', { cause: e });

@@ -2,7 +2,7 @@ import {
   createGroup as mlsCreateGroup,
   decodeGroupState,
   encodeGroupState,
-  joinGroup,
+  joinGroupWithExtensions,
   type ClientConfig,
   type ClientState,
 } from 'ts-mls';
@@ -12,6 +12,7 @@ import { decodeKeyPackageMessage, decodeWelcomeMessage } from './codec.js';
 import type { Identity } from './identity.js';
 import { decodePrivateKeyPackage, type OwnKeyPackage, createKeyPackage } from './key-package.js';
 import { getSuite } from './suite.js';
+import { WELCOME_INFO_EXTENSION } from './welcome-info.js';
 import { emptyPskIndex } from 'ts-mls';
 
 /**
@@ -38,11 +39,15 @@ export async function createGroup(identity: Identity, groupId: Uint8Array, confi
 }
 
 /** Join from a Welcome (RFC 9420 §12.4.3.1) addressed to one of our key packages; the tree comes in its ratchet_tree extension. */
-export async function joinFromWelcome(welcomeBytes: Uint8Array, kp: OwnKeyPackage, config: ClientConfig): Promise<Group> {
+export async function joinFromWelcome(
+  welcomeBytes: Uint8Array,
+  kp: OwnKeyPackage,
+  config: ClientConfig,
+): Promise<{ group: Group; welcomeInfo: Uint8Array | null }> {
   const cs = await getSuite();
   const welcome = decodeWelcomeMessage(welcomeBytes);
   try {
-    const state = await joinGroup(
+    const [state, extensions] = await joinGroupWithExtensions(
       welcome,
       decodeKeyPackageMessage(kp.publicBytes),
       decodePrivateKeyPackage(kp.privateBytes),
@@ -52,7 +57,8 @@ export async function joinFromWelcome(welcomeBytes: Uint8Array, kp: OwnKeyPackag
       undefined,
       config,
     );
-    return { state };
+    const info = extensions.find((x) => x.extensionType === WELCOME_INFO_EXTENSION);
+    return { group: { state }, welcomeInfo: info?.extensionData ?? null };
   } catch (e) {
     throw new SealroomError(MlsErrorCode.DecryptFailed, 'cannot join from this welcome', { cause: e });
   }
@@ -111,4 +117,9 @@ export function proposedRemovals(g: Group): number[] {
     if (p.proposal.proposalType === 'remove') out.push(p.proposal.remove.removed);
   }
   return out;
+}
+
+/** RFC 9420 §12.2: a member with received, uncommitted proposals must commit before sending application data. */
+export function hasPendingProposals(g: Group): boolean {
+  return Object.keys(g.state.unappliedProposals).length > 0;
 }

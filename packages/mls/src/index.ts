@@ -30,9 +30,11 @@ export {
   encodeGroup,
   decodeGroup,
   proposedRemovals,
+  hasPendingProposals,
 } from './group.js';
 export type { Group, MemberInfo } from './group.js';
 export { commitChanges, commitUpdate, groupInfoOf, joinExternal, proposeSelfRemove } from './commit.js';
 export type { CommitOutput } from './commit.js';
-export { encryptApplication, processIncoming } from './messages.js';
-export type { Incoming } from './messages.js';
+export { encryptApplication, processIncoming, peekContentType } from './messages.js';
+export type { Incoming, FramedContentType } from './messages.js';
+export { WELCOME_INFO_EXTENSION } from './welcome-info.js';

@@ -28,6 +28,22 @@ export type Incoming =
     }
   | { kind: 'proposal'; group: Group; sender: MemberInfo; selfRemove: boolean };
 
+export type FramedContentType = 'application' | 'proposal' | 'commit';
+
+/**
+ * The content type a framed message declares in the clear (RFC 9420 §6.2, §6.3.1: PrivateMessage carries
+ * content_type outside the encryption). Lets the client refuse, before touching any state, a commit that
+ * arrived through the relay's message path (which skips the relay's one-commit-per-epoch check).
+ */
+export function peekContentType(bytes: Uint8Array): FramedContentType | null {
+  try {
+    const m = decodeHandshakeOrApp(bytes);
+    return m.wireformat === 'mls_private_message' ? m.privateMessage.contentType : m.publicMessage.content.contentType;
+  } catch {
+    return null;
+  }
+}
+
 /** Opaque on purpose: which check failed is not revealed (no decryption oracle). */
 function decryptFailed(cause?: unknown): SealroomError {
   return new SealroomError(MlsErrorCode.DecryptFailed, 'message rejected', cause === undefined ? undefined : { cause });

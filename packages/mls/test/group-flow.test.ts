@@ -41,12 +41,21 @@ describe('group flow through our MLS interface', () => {
 
     // Invite bob.
     const bobKp = await createKeyPackage(bob);
-    const c1 = await commitChanges(a, { addKeyPackages: [bobKp.publicBytes], publishGroupInfo: true });
+    const c1 = await commitChanges(a, {
+      addKeyPackages: [bobKp.publicBytes],
+      publishGroupInfo: true,
+      welcomeInfo: enc('{"name":"secret room"}'),
+    });
     expect(epochOf(a)).toBe(0); // input unchanged until the relay accepts
     a = c1.group;
     expect(c1.welcome).not.toBeNull();
     expect(welcomeRecipients(c1.welcome!)).toEqual([bobKp.ref]);
-    let b = await joinFromWelcome(c1.welcome!, bobKp, cfg());
+    const joined = await joinFromWelcome(c1.welcome!, bobKp, cfg());
+    let b = joined.group;
+    // The newcomer-only info arrives inside the Welcome; the published GroupInfo does not carry it.
+    expect(dec(joined.welcomeInfo!)).toBe('{"name":"secret room"}');
+    expect(Buffer.from(c1.groupInfo!).includes(Buffer.from('secret room'))).toBe(false);
+    expect(Buffer.from(c1.welcome!).includes(Buffer.from('secret room'))).toBe(false);
     expect(epochOf(b)).toBe(1);
     expect(epochAuthenticatorOf(b)).toBe(epochAuthenticatorOf(a));
 

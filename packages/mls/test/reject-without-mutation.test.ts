@@ -23,7 +23,7 @@ async function pair(): Promise<{ a: Group; b: Group }> {
   const a0 = await createGroup(alice, crypto.getRandomValues(new Uint8Array(16)), cfg());
   const kp = await createKeyPackage(bob);
   const c = await commitChanges(a0, { addKeyPackages: [kp.publicBytes], publishGroupInfo: false });
-  return { a: c.group, b: await joinFromWelcome(c.welcome!, kp, cfg()) };
+  return { a: c.group, b: (await joinFromWelcome(c.welcome!, kp, cfg())).group };
 }
 
 // security.md A7: tampered ciphertext, sender data, AAD, signature or tag → rejected with the one opaque

@@ -11,8 +11,14 @@ export const APP_PAYLOAD_VERSION = 1;
 const base = { v: z.literal(APP_PAYLOAD_VERSION), id: messageIdSchema, time: z.number().int().min(0) };
 export const appPayloadSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('text'), text: z.string().min(1).max(Limits.textChars) }).strict(),
-  /** Room metadata lives only inside the group, so the relay never learns a room's name. */
-  z.object({ ...base, type: z.literal('meta'), name: z.string().min(1).max(Limits.roomNameChars) }).strict(),
+  /**
+   * Room metadata lives only inside the group, so the relay never learns a room's name — and members learn
+   * whether the room is open from each other, never from the relay (which could otherwise talk a member
+   * into publishing GroupInfo for an invite-only room).
+   */
+  z
+    .object({ ...base, type: z.literal('meta'), name: z.string().min(1).max(Limits.roomNameChars), open: z.boolean() })
+    .strict(),
   /** A newcomer by external commit asks members to resend `meta`. */
   z.object({ ...base, type: z.literal('meta.request') }).strict(),
 ]);

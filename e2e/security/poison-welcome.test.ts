@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { SealroomClient } from '@sealroom/client';
+import { SqliteClientStore } from '@sealroom/proxy';
+import { authTranscript, toBase64 } from '@sealroom/protocol';
+import { generateIdentity, signWithIdentity } from '@sealroom/mls';
+import { randomBytes } from 'node:crypto';
+import { device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
+
+/** Any account holder (no room membership needed) sends bob a Welcome that cannot be decoded. */
+async function mallorySendsGarbageWelcome(url: string, victim: string): Promise<void> {
+  const id = await generateIdentity('mallory');
+  const s = io(url, { transports: ['websocket'] });
+  const call = (ev: string, p: unknown) => s.timeout(5000).emitWithAck(ev, p) as Promise<{ ok: boolean; [k: string]: unknown }>;
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  const hello = await call('hello', { protocol: 1 });
+  const key = toBase64(id.publicKey);
+  const sig = await signWithIdentity(id, authTranscript(hello.challenge as string, 'mallory', key));
+  expect(await call('auth', { handle: 'mallory', identityKey: key, signature: toBase64(sig) })).toMatchObject({ ok: true });
+  const roomId = randomBytes(16).toString('hex');
+  expect(await call('room.create', { roomId, open: false })).toMatchObject({ ok: true });
+  const junk = toBase64(new Uint8Array([1, 2, 3, 4, 5, 6]));
+  const res = await call('room.commit', {
+    roomId, epoch: 0, msgId: randomBytes(16).toString('hex'), commit: junk, welcome: junk,
+    adds: [victim], removes: [], external: false,
+  });
+  expect(res).toMatchObject({ ok: true });
+  s.disconnect();
+}
+
+describe('review: one undecodable Welcome poisons every reconnect', () => {
+  const tmp = tempDir('rv-poison');
+  let relay: Relay;
+  let alice: SealroomClient, bob: SealroomClient;
+  let roomId: string;
+
+  beforeAll(async () => {
+    relay = await relayIn(`${tmp.dir}/server`);
+    alice = await device(relay.url, `${tmp.dir}/alice`, 'alice');
+    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
+    roomId = (await alice.createRoom('Poison', false)).roomId;
+    await alice.invite(roomId, 'bob');
+    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === roomId));
+  });
+  afterAll(async () => {
+    await Promise.all([alice?.close(), bob?.close()]);
+    await relay?.close();
+    tmp.cleanup();
+  });
+
+  it('bob still catches up his rooms after reconnecting', async () => {
+    await mallorySendsGarbageWelcome(relay.url, 'bob');
+    await bob.close();
+    await alice.sendText(roomId, 'while bob was away');
+    // Same data dir: same identity, same rooms. The reconnect routine must catch the room up.
+    bob = new SealroomClient({ store: new SqliteClientStore(`${tmp.dir}/bob`), serverUrl: relay.url });
+    const warnings: string[] = [];
+    bob.on('warning', (w) => warnings.push(`${w.code}: ${w.text}`));
+    await bob.start();
+    const ready = await bob.waitConnected(8000).then(() => 'ok', (e: Error) => e.message);
+    expect(ready).toBe('ok');
+    // The junk was reported, not swallowed.
+    expect(warnings.some((w) => w.startsWith('ERR_MLS_'))).toBe(true);
+    await waitForText(bob, roomId, 'while bob was away', 2000);
+  });
+});
