@@ -55,4 +55,14 @@ describe('relay restarts and offline members (nothing acknowledged is lost)', ()
     await bob.sendText(roomId, 'bob after the outage');
     await waitForText(alice, roomId, 'bob after the outage');
   });
+
+  it('a member removed while offline learns it from MLS when it comes back', async () => {
+    await bob.close();
+    await alice.remove(roomId, 'bob');
+    await alice.sendText(roomId, 'after bob was removed');
+    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
+    // The relay lets bob read up to the commit that removed him; MLS then says he is out.
+    await until('bob to see his removal', async () => (await bob.getRoom(roomId)).status === 'removed');
+    expect(await textsOf(bob, roomId)).not.toContain('after bob was removed');
+  });
 });

@@ -123,7 +123,15 @@ export class RoomSync {
       });
       if (!res.ok) {
         if (res.code === RelayErrorCode.NotMember) {
-          room = { ...room, status: 'removed' };
+          // A real removal reaches us through MLS: the relay lets a removed member read up to the commit that
+          // removed it. Here MLS still says we are a member, so the relay (or a member's routing hint) cut us
+          // off: say so, and stop, rather than claim we were removed.
+          room = { ...room, status: 'failed' };
+          this.ctx.events.emit('warning', {
+            roomId,
+            code: res.code,
+            text: 'the relay no longer delivers this room to you, although the group still lists you as a member',
+          });
           await this.save(room);
           return room;
         }

@@ -95,6 +95,11 @@ export interface RelayStore {
   /** Unroutes the handle and deletes its pending Welcomes to the room (as a commit's `removes` does). */
   removeRouting(roomId: RoomId, handle: Handle): Awaitable<void>;
   roomsOf(handle: Handle): Awaitable<RoomMembership[]>;
+  /**
+   * For a handle a commit removed: the seq of that commit. It may still read the log up to there, so it
+   * learns of its removal from MLS. Null if it was never removed (or was added again since).
+   */
+  departureSeq(roomId: RoomId, handle: Handle): Awaitable<number | null>;
 
   findSeqByMsgId(roomId: RoomId, msgId: MessageId): Awaitable<number | null>;
   /**

@@ -60,9 +60,15 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
       // A pending Welcome also grants reading: the joiner catches up from the seq of the commit that added it.
       const allowed =
         (await ctx.store.isRouted(req.roomId, caller)) || (await ctx.store.hasPendingWelcome(caller, req.roomId));
-      if (!allowed) return fail(RelayErrorCode.NotMember);
-      const entries = await ctx.store.fetchEntries(req.roomId, req.after, req.limit);
-      return { ok: true, entries, lastSeq: room.lastSeq };
+      if (allowed) {
+        const entries = await ctx.store.fetchEntries(req.roomId, req.after, req.limit);
+        return { ok: true, entries, lastSeq: room.lastSeq };
+      }
+      // Removed by a commit: readable up to and including that commit, so the device learns it from MLS.
+      const until = await ctx.store.departureSeq(req.roomId, caller);
+      if (until === null || req.after >= until) return fail(RelayErrorCode.NotMember);
+      const entries = (await ctx.store.fetchEntries(req.roomId, req.after, req.limit)).filter((e) => e.seq <= until);
+      return { ok: true, entries, lastSeq: until };
     },
   });
 

@@ -186,6 +186,13 @@ export class SqliteRelayStore implements RelayStore {
     return row === undefined ? null : row.seq;
   }
 
+  departureSeq(roomId: RoomId, handle: Handle): number | null {
+    const row = this.#prepare('SELECT last_seq FROM departures WHERE room_id = ? AND handle = ?').get(roomId, handle) as
+      | { last_seq: number }
+      | undefined;
+    return row === undefined ? null : row.last_seq;
+  }
+
   commit(input: CommitInput): CommitResult {
     return this.#db
       .transaction((): CommitResult => {
@@ -201,10 +208,20 @@ export class SqliteRelayStore implements RelayStore {
         if (advanced === undefined) return { status: 'stale-epoch' };
         const entry = this.#insertEntry({ ...input, kind: 'commit', seq: advanced.last_seq });
         // Removes first: an external commit may remove the joiner's own stale leaf (resync) and re-add it.
-        for (const h of input.removes) this.#unroute(input.roomId, h);
+        const depart = this.#prepare(
+          'INSERT INTO departures (room_id, handle, last_seq) VALUES (?, ?, ?) ' +
+            'ON CONFLICT(room_id, handle) DO UPDATE SET last_seq = excluded.last_seq',
+        );
+        for (const h of input.removes) {
+          if (this.isRouted(input.roomId, h)) depart.run(input.roomId, h, entry.seq);
+          this.#unroute(input.roomId, h);
+        }
         const route = this.#prepare('INSERT INTO routing (room_id, handle) VALUES (?, ?) ON CONFLICT DO NOTHING');
-        for (const h of input.adds) route.run(input.roomId, h);
-        if (input.externalJoiner !== null) route.run(input.roomId, input.externalJoiner);
+        const arrive = this.#prepare('DELETE FROM departures WHERE room_id = ? AND handle = ?');
+        for (const h of [...input.adds, ...(input.externalJoiner !== null ? [input.externalJoiner] : [])]) {
+          route.run(input.roomId, h);
+          arrive.run(input.roomId, h);
+        }
         const welcomes: { handle: Handle; welcome: WelcomeEnvelope }[] = [];
         if (input.welcome !== null) {
           const data = bytes(input.welcome);

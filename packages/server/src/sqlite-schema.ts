@@ -35,6 +35,14 @@ CREATE TABLE IF NOT EXISTS routing (
   PRIMARY KEY (room_id, handle)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS routing_by_handle ON routing (handle, room_id);
+-- A member removed by a commit may still read the log up to and including that commit, so that it learns
+-- from MLS itself that it was removed (even if it was offline at the time).
+CREATE TABLE IF NOT EXISTS departures (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  handle TEXT NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (room_id, handle)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log (
   room_id TEXT NOT NULL REFERENCES rooms(id),
   seq INTEGER NOT NULL,
