@@ -334,8 +334,14 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       const existing = await ctx.store.getRoom(roomId);
       if (existing?.status === 'active') throw new SealroomError(ProxyErrorCode.AlreadyMember, 'already a member of this room');
       for (let attempt = 0; attempt < 6; attempt++) {
-        const info = expectOk(await ctx.relay.request('room.info', { roomId: roomId as RoomId }));
-        if (!info.open || !info.groupInfo) throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only');
+        const asked = await ctx.relay.request('room.info', { roomId: roomId as RoomId });
+        // The relay answers NOT_MEMBER for invite-only rooms: say what that means to someone trying to join.
+        if (!asked.ok && asked.code === RelayErrorCode.NotMember)
+          throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
+        if (!asked.ok && asked.code === RelayErrorCode.UnknownRoom) throw new SealroomError(asked.code, `no room ${roomId} on the relay`);
+        const info = expectOk(asked);
+        if (!info.open || !info.groupInfo)
+          throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
         const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config);
         if (toHex(groupIdOf(group)) !== roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'the relay served another room\'s group info');
         if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
