@@ -17,12 +17,12 @@ function lyingStore(path: string) {
     get(t, p) {
       if (p === 'getRoom')
         return async (roomId: string) => {
-          const r = await t.getRoom(roomId as never);
+          const r = t.getRoom(roomId as never);
           return r && knobs.openLie.has(roomId) ? { ...r, open: true } : r;
         };
       if (p === 'fetchEntries')
         return async (roomId: string, after: number, limit: number) => {
-          const real = await t.fetchEntries(roomId as never, after, limit);
+          const real = t.fetchEntries(roomId as never, after, limit);
           const f = knobs.inject.get(roomId);
           const last = real.length ? real[real.length - 1]!.seq : after;
           if (!f) return real;
@@ -86,7 +86,7 @@ describe('what a malicious relay can make the client do', () => {
     await until('bob to join', async () => (await bob!.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'));
     const sent = await alice!.sendText(roomId, 'keep me');
     await waitForText(bob!, roomId, 'keep me');
-    const orig = (await inner.fetchEntries(roomId as never, 0, 500)).find((e) => e.msgId === sent.id)!;
+    const orig = inner.fetchEntries(roomId as never, 0, 500).find((e) => e.msgId === sent.id)!;
     knobs.inject.set(roomId, (last) => [{ ...orig, seq: last + 1 }]);
     await bob!.syncRoom(roomId);
     const m = (await bob!.messages(roomId, 1000)).find((x) => x.id === sent.id);

@@ -10,11 +10,12 @@ import type { OutboxItem, RoomRecord } from '@sealroom/client';
 import { SealedBox, SqliteClientStore, WebGuard } from '@sealroom/proxy';
 import { tempDir } from '../../../e2e/harness.js';
 import { base64Needles, describeLeaks, findLeaks } from '../../../e2e/security/leak-search.js';
+import type * as NodeCrypto from 'node:crypto';
 
 // Count calls to timingSafeEqual so we can check the token compare never short-circuits on length.
 const timing = vi.hoisted(() => ({ calls: [] as [number, number][] }));
 vi.mock('node:crypto', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('node:crypto')>();
+  const orig = await importOriginal<typeof NodeCrypto>();
   return {
     ...orig,
     timingSafeEqual: (a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {

@@ -64,7 +64,6 @@ export function connectSocket(url: string): Promise<ClientSocket> {
 }
 
 // Acks are loosely typed in tests on purpose: tests send malformed payloads too.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAck = { ok: boolean; code?: string; message?: string } & Record<string, any>;
 
 export function call(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<AnyAck> {
