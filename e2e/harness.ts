@@ -44,3 +44,24 @@ export async function textsOf(c: SealroomClient, roomId: string): Promise<string
 export async function waitForText(c: SealroomClient, roomId: string, text: string, timeoutMs = 10_000): Promise<void> {
   await until(`${c.handle} to see "${text}"`, async () => (await textsOf(c, roomId).catch((): string[] => [])).includes(text), timeoutMs);
 }
+
+/** Invite `invitee` into the room and wait until its device has joined from the Welcome. */
+export async function inviteAndWait(inviter: SealroomClient, invitee: SealroomClient, roomId: string): Promise<void> {
+  await inviter.invite(roomId, invitee.handle!);
+  await until(`${invitee.handle} to join`, async () =>
+    (await invitee.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'),
+  );
+}
+
+/** alice and bob on fresh devices, in a new invite-only room. */
+export async function aliceAndBobInRoom(
+  serverUrl: string,
+  dir: string,
+  roomName: string,
+): Promise<{ alice: SealroomClient; bob: SealroomClient; roomId: string }> {
+  const alice = await device(serverUrl, `${dir}/alice`, 'alice');
+  const bob = await device(serverUrl, `${dir}/bob`, 'bob');
+  const roomId = (await alice.createRoom(roomName, false)).roomId;
+  await inviteAndWait(alice, bob, roomId);
+  return { alice, bob, roomId };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealroomClient } from '@sealroom/client';
-import { device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
+import { inviteAndWait, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 describe('review: a pending self-remove proposal blocks every send in the room', () => {
   const tmp = tempDir('rv-proposal');
@@ -14,11 +14,8 @@ describe('review: a pending self-remove proposal blocks every send in the room',
     bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
     carol = await device(relay.url, `${tmp.dir}/carol`, 'carol');
     roomId = (await alice.createRoom('Proposals', false)).roomId;
-    await alice.invite(roomId, 'bob');
-    await alice.invite(roomId, 'carol');
-    await until('both to join', async () =>
-      (await Promise.all([bob, carol].map((c) => c.listRooms()))).every((rs) => rs.some((r) => r.roomId === roomId && r.status === 'active')),
-    );
+    await inviteAndWait(alice, bob, roomId);
+    await inviteAndWait(alice, carol, roomId);
     await Promise.all([bob.syncRoom(roomId), carol.syncRoom(roomId)]);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealroomClient } from '@sealroom/client';
-import { device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
+import { aliceAndBobInRoom, device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
 import { freePort } from '../processes.js';
 
 describe('relay restarts and offline members (nothing acknowledged is lost)', () => {
@@ -13,11 +13,7 @@ describe('relay restarts and offline members (nothing acknowledged is lost)', ()
   beforeAll(async () => {
     port = await freePort();
     relay = await relayIn(`${tmp.dir}/server`, undefined, port);
-    alice = await device(relay.url, `${tmp.dir}/alice`, 'alice');
-    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
-    roomId = (await alice.createRoom('Resilient', false)).roomId;
-    await alice.invite(roomId, 'bob');
-    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === roomId));
+    ({ alice, bob, roomId } = await aliceAndBobInRoom(relay.url, tmp.dir, 'Resilient'));
   });
   afterAll(async () => {
     await Promise.all([alice?.close(), bob?.close()]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealroomClient } from '@sealroom/client';
-import { device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
+import { inviteAndWait, device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
 
 describe('three headless clients against a real relay with SQLite', () => {
   const tmp = tempDir('three');
@@ -64,8 +64,7 @@ describe('three headless clients against a real relay with SQLite', () => {
 
   it('two members committing at once: exactly one wins, both converge', async () => {
     const room = await alice.createRoom('Race', false);
-    await alice.invite(room.roomId, 'bob');
-    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === room.roomId && r.status === 'active'));
+    await inviteAndWait(alice, bob, room.roomId);
     const before = (await alice.getRoom(room.roomId)).epoch;
     const stalesBefore = relayLog.filter((l) => l.includes('event=room.commit') && l.includes('ERR_RELAY_STALE_EPOCH')).length;
     // Both invite carol at the same time: one Add wins the epoch; the loser catches up, sees carol, and stops.
@@ -97,11 +96,8 @@ describe('three headless clients against a real relay with SQLite', () => {
 
   it('concurrent empty-ish commits race: both removals of different members converge', async () => {
     const room = await alice.createRoom('Race 2', false);
-    await alice.invite(room.roomId, 'bob');
-    await alice.invite(room.roomId, 'carol');
-    await until('both to join', async () =>
-      (await Promise.all([bob, carol].map((c) => c.listRooms()))).every((rs) => rs.some((r) => r.roomId === room.roomId && r.status === 'active')),
-    );
+    await inviteAndWait(alice, bob, room.roomId);
+    await inviteAndWait(alice, carol, room.roomId);
     await Promise.all([bob.syncRoom(room.roomId), carol.syncRoom(room.roomId)]);
     const start = (await alice.syncRoom(room.roomId)).epoch;
     // alice removes carol while bob, at the same moment, sends a message: the message must survive the race.

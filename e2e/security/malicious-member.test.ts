@@ -9,7 +9,7 @@ import {
   makeClientConfig,
 } from '@sealroom/mls';
 import { toBase64, type MessageId, type RoomId } from '@sealroom/protocol';
-import { device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
+import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 // security.md threat 2: a member who talks to the relay directly, around its own client's rules.
 describe('a malicious member', () => {
@@ -20,11 +20,7 @@ describe('a malicious member', () => {
 
   beforeAll(async () => {
     relay = await relayIn(`${tmp.dir}/server`);
-    alice = await device(relay.url, `${tmp.dir}/alice`, 'alice');
-    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
-    roomId = (await alice.createRoom('Members', false)).roomId;
-    await alice.invite(roomId, 'bob');
-    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'));
+    ({ alice, bob, roomId } = await aliceAndBobInRoom(relay.url, tmp.dir, 'Members'));
   });
   afterAll(async () => {
     await Promise.all([alice?.close(), bob?.close()]);

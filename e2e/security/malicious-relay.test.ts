@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { SealroomClient } from '@sealroom/client';
 import type { LogEntry } from '@sealroom/protocol';
 import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
-import { device, tempDir, until, waitForText } from '../harness.js';
+import { inviteAndWait, device, tempDir, until, waitForText } from '../harness.js';
 
 /** A relay that runs the real code over a store we can make lie. */
 function lyingStore(path: string) {
@@ -82,8 +82,7 @@ describe('what a malicious relay can make the client do', () => {
     const bob = await device(relay.url, `${tmp.dir}/ben`, 'ben');
     clients.push(alice, bob);
     const roomId = (await alice!.createRoom('Replay', false)).roomId;
-    await alice!.invite(roomId, 'ben');
-    await until('bob to join', async () => (await bob!.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'));
+    await inviteAndWait(alice, bob, roomId);
     const sent = await alice!.sendText(roomId, 'keep me');
     await waitForText(bob!, roomId, 'keep me');
     const orig = inner.fetchEntries(roomId as never, 0, 500).find((e) => e.msgId === sent.id)!;

@@ -5,7 +5,7 @@ import { SqliteClientStore } from '@sealroom/proxy';
 import { authTranscript, toBase64 } from '@sealroom/protocol';
 import { generateIdentity, signWithIdentity } from '@sealroom/mls';
 import { randomBytes } from 'node:crypto';
-import { device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
+import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 /** Any account holder (no room membership needed) sends bob a Welcome that cannot be decoded. */
 async function mallorySendsGarbageWelcome(url: string, victim: string): Promise<void> {
@@ -36,11 +36,7 @@ describe('review: one undecodable Welcome poisons every reconnect', () => {
 
   beforeAll(async () => {
     relay = await relayIn(`${tmp.dir}/server`);
-    alice = await device(relay.url, `${tmp.dir}/alice`, 'alice');
-    bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
-    roomId = (await alice.createRoom('Poison', false)).roomId;
-    await alice.invite(roomId, 'bob');
-    await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === roomId));
+    ({ alice, bob, roomId } = await aliceAndBobInRoom(relay.url, tmp.dir, 'Poison'));
   });
   afterAll(async () => {
     await Promise.all([alice?.close(), bob?.close()]);
