@@ -61,3 +61,19 @@ export class WycheproofTally {
     this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
   }
 }
+
+/** Wycheproof's AEAD test layout (aes_gcm_test.json, chacha20_poly1305_test.json). */
+export interface AeadTest extends WycheproofTest {
+  key: string;
+  iv: string;
+  aad: string;
+  msg: string;
+  ct: string;
+  tag: string;
+}
+export interface AeadGroup {
+  keySize: number;
+  ivSize: number;
+  tagSize: number;
+  tests: AeadTest[];
+}

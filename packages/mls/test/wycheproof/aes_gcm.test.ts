@@ -2,22 +2,7 @@
 // hpke.encryptAead/decryptAead -- the path ts-mls uses for PrivateMessage and Welcome GroupInfo encryption.
 import { describe, expect, test } from "vitest";
 import { nodeAeadOpen, nodeAeadSeal } from "../../src/node-crypto-provider.js";
-import { hex, loadWycheproof, nodeImpl, toHex, WycheproofTally, type WycheproofTest } from "./_wycheproof.js";
-
-interface AeadTest extends WycheproofTest {
-  key: string;
-  iv: string;
-  aad: string;
-  msg: string;
-  ct: string;
-  tag: string;
-}
-interface AeadGroup {
-  keySize: number;
-  ivSize: number;
-  tagSize: number;
-  tests: AeadTest[];
-}
+import { hex, loadWycheproof, nodeImpl, toHex, WycheproofTally, type AeadGroup } from "./_wycheproof.js";
 
 const FILE = "aes_gcm_test.json";
 const data = loadWycheproof<AeadGroup>(FILE);
