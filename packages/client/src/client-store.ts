@@ -50,7 +50,8 @@ export type OwnKeyPackageRecord = { ref: string; publicBytes: Uint8Array; privat
 
 /** One atomic write: a room's new state, the messages it produced, and outbox changes. */
 export type RoomWrite = {
-  room: RoomRecord;
+  /** The room's new record; absent when only messages or the outbox change (no MLS state to rewrite). */
+  room?: RoomRecord;
   messages?: ChatMessage[];
   outboxPut?: OutboxItem[];
   outboxDelete?: string[];
@@ -76,6 +77,7 @@ export interface ClientStore extends KeyDirectory {
   getMessage(roomId: string, id: string): Promise<ChatMessage | null>;
   listMessages(roomId: string, limit: number): Promise<ChatMessage[]>;
   listOutbox(): Promise<OutboxItem[]>;
+  getOutboxItem(roomId: string, msgId: string): Promise<OutboxItem | null>;
 
   close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ export type EntryFollowUp =
   | { kind: 'members-changed' }
   | { kind: 'meta-seen'; seq: number };
 
-export type EntryResult = { write: RoomWrite; messages: ChatMessage[]; followUps: EntryFollowUp[]; group: Group };
+export type EntryResult = { write: RoomWrite & { room: RoomRecord }; messages: ChatMessage[]; followUps: EntryFollowUp[]; group: Group };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -60,7 +60,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   if (room.status !== 'active') return done();
 
   const existing = await ctx.store.getMessage(room.roomId, entry.msgId);
-  const outboxed = (await ctx.store.listOutbox()).find((o) => o.roomId === room.roomId && o.msgId === entry.msgId);
+  const outboxed = await ctx.store.getOutboxItem(room.roomId, entry.msgId);
 
   // Our own commit, now accepted: adopt the state we prepared when we built it.
   if (entry.kind === 'commit' && room.pendingCommit?.msgId === entry.msgId) {

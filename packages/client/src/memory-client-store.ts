@@ -40,10 +40,12 @@ export class MemoryClientStore implements ClientStore {
     return r ? structuredClone(r) : null;
   }
   async writeRoom(w: RoomWrite) {
-    this.#rooms.set(w.room.roomId, structuredClone(w.room));
-    let msgs = this.#messages.get(w.room.roomId);
-    if (!msgs) this.#messages.set(w.room.roomId, (msgs = new Map()));
-    for (const m of w.messages ?? []) msgs.set(m.id, { ...m });
+    if (w.room) this.#rooms.set(w.room.roomId, structuredClone(w.room));
+    for (const m of w.messages ?? []) {
+      let msgs = this.#messages.get(m.roomId);
+      if (!msgs) this.#messages.set(m.roomId, (msgs = new Map()));
+      msgs.set(m.id, { ...m });
+    }
     for (const o of w.outboxPut ?? []) this.#outbox.set(o.msgId, { ...o });
     for (const id of w.outboxDelete ?? []) this.#outbox.delete(id);
   }
@@ -57,6 +59,10 @@ export class MemoryClientStore implements ClientStore {
   }
   async listOutbox() {
     return [...this.#outbox.values()];
+  }
+  async getOutboxItem(roomId: string, msgId: string) {
+    const o = this.#outbox.get(msgId);
+    return o && o.roomId === roomId ? { ...o } : null;
   }
   async close() {}
 }

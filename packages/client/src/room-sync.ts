@@ -293,7 +293,7 @@ export class RoomSync {
       await this.commitPendingProposals(item.roomId).catch(() => undefined);
       const again = await this.ctx.mutex.run(item.roomId, async () => {
         const room = await this.syncLocked(item.roomId);
-        const still = (await this.ctx.store.listOutbox()).find((o) => o.msgId === item.msgId);
+        const still = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
         if (!still) return null;
         if (room.status !== 'active') {
           await this.markFailedLocked(room, item);
@@ -314,11 +314,13 @@ export class RoomSync {
     await this.ctx.mutex.run(item.roomId, async () => {
       const room = await this.room(item.roomId);
       const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
-      const msgs = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
-      const still = (await this.ctx.store.listOutbox()).some((o) => o.msgId === item.msgId);
+      const messages = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
+      const still = (await this.ctx.store.getOutboxItem(item.roomId, item.msgId)) !== null;
       // Keep the row until the log entry is applied (it marks the entry as ours); if it already was, drop it.
-      if (room.lastSeq >= seq || !still) await this.save(room, msgs, { del: [item.msgId] });
-      else await this.save(room, msgs, { put: [{ ...item, ackedSeq: seq }] });
+      // No MLS state changes here, so the room record is not rewritten.
+      if (room.lastSeq >= seq || !still) await this.ctx.store.writeRoom({ messages, outboxDelete: [item.msgId] });
+      else await this.ctx.store.writeRoom({ messages, outboxPut: [{ ...item, ackedSeq: seq }] });
+      for (const x of messages) this.ctx.events.emit('message', x);
     });
   }
 

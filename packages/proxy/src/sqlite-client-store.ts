@@ -109,11 +109,12 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async writeRoom(w: RoomWrite): Promise<void> {
-    const room = this.#encodeRoom(w.room);
+    const room = w.room ? this.#encodeRoom(w.room) : null;
     const msgs = (w.messages ?? []).map((m) => ({ m, body: this.#box.sealJson(m, `msg:${m.roomId}:${m.id}`) }));
     const outs = (w.outboxPut ?? []).map((o) => ({ o, body: this.#box.sealJson(o, `outbox:${o.msgId}`) }));
     this.#db.transaction(() => {
-      this.#db.prepare('INSERT INTO rooms (room_id, record) VALUES (?, ?) ON CONFLICT(room_id) DO UPDATE SET record = excluded.record').run(w.room.roomId, room);
+      if (w.room && room)
+        this.#db.prepare('INSERT INTO rooms (room_id, record) VALUES (?, ?) ON CONFLICT(room_id) DO UPDATE SET record = excluded.record').run(w.room.roomId, room);
       const upsertMsg = this.#db.prepare(
         'INSERT INTO messages (room_id, id, seq, time, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id, id) DO UPDATE SET seq = excluded.seq, body = excluded.body',
       );
@@ -138,6 +139,11 @@ export class SqliteClientStore implements ClientStore {
       .all(roomId, limit) as { id: string; body: Buffer }[];
     return rows.map((r) => this.#box.openJson<ChatMessage>(r.body, `msg:${roomId}:${r.id}`));
   }
+  async getOutboxItem(roomId: string, msgId: string): Promise<OutboxItem | null> {
+    const r = this.#db.prepare('SELECT body FROM outbox WHERE msg_id = ? AND room_id = ?').get(msgId, roomId) as { body: Buffer } | undefined;
+    return r ? this.#box.openJson<OutboxItem>(r.body, `outbox:${msgId}`) : null;
+  }
+
   async listOutbox(): Promise<OutboxItem[]> {
     const rows = this.#db.prepare('SELECT msg_id, body FROM outbox ORDER BY created').all() as { msg_id: string; body: Buffer }[];
     return rows.map((r) => this.#box.openJson<OutboxItem>(r.body, `outbox:${r.msg_id}`));
