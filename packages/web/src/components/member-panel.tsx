@@ -18,11 +18,14 @@ export function MemberPanel({ room, session, open }: Props) {
   const active = room.status === 'active';
   const idElement = `room-id-${room.roomId}`;
 
+  // Both are irreversible for the person affected (a removed member needs a new invite): ask first.
   const onRemove = async (handle: string) => {
+    if (!window.confirm(`Remove ${handle} from this room? They will not see new messages unless invited again.`)) return;
     const r = await remove.run(() => api.call('rooms.remove', { roomId: asRoomId(room.roomId), handle: asHandle(handle) }));
     if (r.ok) refresh();
   };
   const onLeave = async () => {
+    if (!window.confirm('Leave this room? You will need a new invite (or the room id, if it is open) to come back.')) return;
     await leave.run(() => api.call('rooms.leave', { roomId: asRoomId(room.roomId) }));
   };
 
