@@ -12,6 +12,8 @@ function lyingStore(path: string) {
     openLie: new Set<string>(),
     /** roomId -> entries to append after the real ones on the next fetch that reaches the end of the log. */
     inject: new Map<string, (lastSeq: number) => LogEntry[]>(),
+    /** roomId -> two msgIds whose entries trade places (content moves, seq numbers stay). */
+    swap: new Map<string, [string, string]>(),
   };
   const store = new Proxy(inner, {
     get(t, p) {
@@ -22,7 +24,13 @@ function lyingStore(path: string) {
         };
       if (p === 'fetchEntries')
         return async (roomId: string, after: number, limit: number) => {
-          const real = t.fetchEntries(roomId as never, after, limit);
+          let real = t.fetchEntries(roomId as never, after, limit);
+          const sw = knobs.swap.get(roomId);
+          if (sw) {
+            const a = real.find((e) => e.msgId === sw[0]);
+            const b = real.find((e) => e.msgId === sw[1]);
+            if (a && b) real = real.map((e) => (e === a ? { ...b, seq: a.seq } : e === b ? { ...a, seq: b.seq } : e));
+          }
           const f = knobs.inject.get(roomId);
           const last = real.length ? real[real.length - 1]!.seq : after;
           if (!f) return real;
@@ -90,5 +98,23 @@ describe('what a malicious relay can make the client do', () => {
     await bob!.syncRoom(roomId);
     const m = (await bob!.messages(roomId, 1000)).find((x) => x.id === sent.id);
     expect(m?.text).toBe('keep me');
+  });
+
+  it('B4: one sender\'s messages delivered out of order within an epoch all decrypt', async () => {
+    const alice = await device(relay.url, `${tmp.dir}/ada`, 'ada');
+    let bob = await device(relay.url, `${tmp.dir}/bart`, 'bart');
+    clients.push(alice);
+    const roomId = (await alice.createRoom('Reorder', false)).roomId;
+    await inviteAndWait(alice, bob, roomId);
+    await bob.close();
+    const sent = [];
+    for (const t of ['one', 'two', 'three']) sent.push(await alice.sendText(roomId, t));
+    knobs.swap.set(roomId, [sent[0]!.id, sent[2]!.id]);
+    bob = await device(relay.url, `${tmp.dir}/bart`, 'bart'); // catches up through the reordering relay
+    clients.push(bob);
+    await waitForText(bob, roomId, 'one');
+    const shown = (await bob.messages(roomId, 100)).map((m) => `${m.state}:${m.text}`);
+    // The MLS ratchet keeps skipped generations' keys (RFC 9420 §9.1), so the later one first is fine.
+    expect(shown).toEqual(['received:three', 'received:two', 'received:one']);
   });
 });
