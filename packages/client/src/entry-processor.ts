@@ -43,7 +43,8 @@ function parsePayload(bytes: Uint8Array): AppPayload | null {
  * never silently dropped.
  */
 export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: LogEntry): Promise<EntryResult> {
-  let group = ctx.groups.get(room);
+  const initial = ctx.groups.get(room);
+  let group = initial;
   const next: RoomRecord = { ...room, lastSeq: entry.seq };
   const messages: ChatMessage[] = [];
   const followUps: EntryFollowUp[] = [];
@@ -51,7 +52,8 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   const warn = (code: string, text: string) => ctx.events.emit('warning', { roomId: room.roomId, code, text });
   const done = (): EntryResult => {
     next.epoch = epochOf(group);
-    const bytes = group === ctx.groups.get(room) ? room.group : encodeGroup(group);
+    // Re-encode only if this entry changed the state (most entries of our own do not).
+    const bytes = group === initial ? room.group : encodeGroup(group);
     next.group = bytes;
     ctx.groups.set(room.roomId, bytes, group);
     return { write: { room: next, messages, outboxDelete }, messages, followUps, group };

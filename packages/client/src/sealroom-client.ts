@@ -38,6 +38,7 @@ import {
   epochAuthenticatorOf,
   groupIdOf,
   welcomeRecipients,
+  type Group,
   type Identity,
 } from '@sealroom/mls';
 import type { ClientStore, RoomRecord } from './client-store.js';
@@ -215,18 +216,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     // the relay make us keep two copies of one group (and reuse its keys).
     if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
     const info = parseWelcomeInfo(welcomeInfo);
-    const room: RoomRecord = {
-      roomId: w.roomId,
-      name: info?.name ?? null,
-      // Openness comes from the inviter, inside the Welcome — never from the relay.
-      open: info?.open ?? false,
-      status: 'active',
-      epoch: epochOf(group),
-      lastSeq: w.seq,
-      group: encodeGroup(group),
-      pendingCommit: null,
-      pendingLeaves: [],
-    };
+    // Openness comes from the inviter, inside the Welcome — never from the relay.
+    const room = newRoom(w.roomId, group, { name: info?.name ?? null, open: info?.open ?? false, lastSeq: w.seq });
     await sync.save(room);
     // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
     if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
@@ -312,17 +303,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const group = await createGroup(ctx.identity, Buffer.from(roomId, 'hex'), ctx.config);
     const groupInfo = open ? toBase64(await groupInfoOf(group)) : undefined;
     expectOk(await ctx.relay.request('room.create', { roomId: roomId as RoomId, open, ...(groupInfo ? { groupInfo } : {}) }));
-    const room: RoomRecord = {
-      roomId,
-      name,
-      open,
-      status: 'active',
-      epoch: 0,
-      lastSeq: 0,
-      group: encodeGroup(group),
-      pendingCommit: null,
-      pendingLeaves: [],
-    };
+    const room = newRoom(roomId, group, { name, open, lastSeq: 0 });
     await sync.save(room);
     return summarize(ctx, room);
   }
@@ -359,17 +340,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
           if (res.code === RelayErrorCode.StaleEpoch) continue;
           throw new SealroomError(res.code, res.message ?? res.code);
         }
-        const room: RoomRecord = {
-          roomId,
-          name: null,
-          open: true,
-          status: 'active',
-          epoch: epochOf(group),
-          lastSeq: res.seq,
-          group: encodeGroup(group),
-          pendingCommit: null,
-          pendingLeaves: [],
-        };
+        const room = newRoom(roomId, group, { name: null, open: true, lastSeq: res.seq });
         await sync.save(room);
         return room;
       }
@@ -493,4 +464,19 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const { ctx, sync } = this.#need();
     return summarize(ctx, await sync.sync(roomId));
   }
+}
+
+/** The record of a room we have just entered (created, joined from a Welcome, or joined externally). */
+function newRoom(roomId: string, group: Group, o: { name: string | null; open: boolean; lastSeq: number }): RoomRecord {
+  return {
+    roomId,
+    name: o.name,
+    open: o.open,
+    status: 'active',
+    epoch: epochOf(group),
+    lastSeq: o.lastSeq,
+    group: encodeGroup(group),
+    pendingCommit: null,
+    pendingLeaves: [],
+  };
 }
