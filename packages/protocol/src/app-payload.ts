@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageIdSchema } from './ids.js';
+import { handleSchema, messageIdSchema } from './ids.js';
 import { Limits } from './limits.js';
 
 /**
@@ -17,7 +17,17 @@ export const appPayloadSchema = z.discriminatedUnion('type', [
    * into publishing GroupInfo for an invite-only room).
    */
   z
-    .object({ ...base, type: z.literal('meta'), name: z.string().min(1).max(Limits.roomNameChars), open: z.boolean() })
+    .object({
+      ...base,
+      type: z.literal('meta'),
+      name: z.string().min(1).max(Limits.roomNameChars),
+      open: z.boolean(),
+      /**
+       * Handles removed from the room by a member (not those who left): members refuse their external
+       * joins until someone invites them again, so a removal sticks in an open room.
+       */
+      removed: z.array(handleSchema).max(Limits.removedHandles).optional(),
+    })
     .strict(),
   /** A newcomer by external commit asks members to resend `meta`. */
   z.object({ ...base, type: z.literal('meta.request') }).strict(),

@@ -17,6 +17,8 @@ export const RelayErrorCode = {
   NotMember: 'ERR_RELAY_NOT_MEMBER',
   StaleEpoch: 'ERR_RELAY_STALE_EPOCH',
   RateLimited: 'ERR_RELAY_RATE_LIMITED',
+  /** A commit whose unencrypted MLS framing breaks the rules the relay can check (e.g. an external commit by someone else). */
+  CommitRefused: 'ERR_RELAY_COMMIT_REFUSED',
   Internal: 'ERR_RELAY_INTERNAL',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -31,6 +33,9 @@ export const ProxyErrorCode = {
   UnknownRoom: 'ERR_PROXY_UNKNOWN_ROOM',
   NotMember: 'ERR_PROXY_NOT_MEMBER',
   AlreadyMember: 'ERR_PROXY_ALREADY_MEMBER',
+  UnknownInvitation: 'ERR_PROXY_UNKNOWN_INVITATION',
+  UnknownContact: 'ERR_PROXY_UNKNOWN_CONTACT',
+  SafetyNumberMismatch: 'ERR_PROXY_SAFETY_NUMBER_MISMATCH',
   Internal: 'ERR_PROXY_INTERNAL',
 } as const;
 export type ProxyErrorCode = (typeof ProxyErrorCode)[keyof typeof ProxyErrorCode];
@@ -49,6 +54,12 @@ export const ClientErrorCode = {
   Timeout: 'ERR_CLIENT_TIMEOUT',
   Disconnected: 'ERR_CLIENT_DISCONNECTED',
   BadPayload: 'ERR_CLIENT_BAD_PAYLOAD',
+  /** A known contact offered a new identity key: held until the user accepts it (`sealroom trust HANDLE`). */
+  KeyChanged: 'ERR_CLIENT_KEY_CHANGED',
+  /** A commit that breaks Sealroom's rules (an external commit removing someone else, a removed member rejoining). */
+  CommitRefused: 'ERR_CLIENT_COMMIT_REFUSED',
+  /** The relay's answer contradicts what MLS authenticates (e.g. its account binding for a handle). */
+  RelayContradicted: 'ERR_CLIENT_RELAY_CONTRADICTED',
   Internal: 'ERR_CLIENT_INTERNAL',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

@@ -26,6 +26,9 @@ export {
   roomSendRequest,
   roomFetchRequest,
   welcomeAckRequest,
+  identityLookupRequest,
+  identityLookupAnswer,
+  accountKeySchema,
   logEntryKind,
   logEntrySchema,
   welcomeSchema,
@@ -44,8 +47,10 @@ export type {
   RoomSendRequest,
   RoomFetchRequest,
   WelcomeAckRequest,
+  IdentityLookupRequest,
+  AccountKey,
 } from './relay-schemas.js';
-export { relayClientEventNames, authTranscript } from './relay-events.js';
+export { relayClientEventNames, authTranscript, relayOrigin } from './relay-events.js';
 export type { RelayClientEvents, RelayServerEvents, RelayClientEventName, RoomMembership } from './relay-events.js';
 export { APP_PAYLOAD_VERSION, appPayloadSchema } from './app-payload.js';
 export type { AppPayload } from './app-payload.js';
@@ -61,7 +66,12 @@ export {
   sendRequest,
   listMessagesRequest,
   emptyRequest,
+  contactRequest,
+  verifyRequest,
+  listEventsRequest,
   messageStates,
+  contactStates,
+  securityEventKinds,
   localApiEventNames,
 } from './local-api.js';
 export type {
@@ -79,6 +89,15 @@ export type {
   SendRequest,
   ListMessagesRequest,
   OnboardRequest,
+  Contact,
+  ContactState,
+  ContactRequest,
+  VerifyRequest,
+  ListEventsRequest,
+  SafetyNumber,
+  Invitation,
+  SecurityEvent,
+  SecurityEventKind,
 } from './local-api.js';
 export { toBase64, fromBase64, toHex } from './base64.js';
 export { useCspSafeValidation } from './csp-safe-validation.js';

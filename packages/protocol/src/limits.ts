@@ -17,4 +17,8 @@ export const Limits = {
   roomNameChars: 100,
   fetchLimit: 500,
   handlesPerCommit: 100,
+  /** identity.lookup: handles per request (a Welcome's whole tree is checked in a few calls). */
+  handlesPerLookup: 200,
+  /** Removed handles a room remembers (in its encrypted metadata). */
+  removedHandles: 1000,
 } as const;

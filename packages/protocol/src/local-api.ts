@@ -28,6 +28,18 @@ export const listMessagesRequest = z
   .object({ roomId: roomIdSchema, limit: z.number().int().min(1).max(1000).optional() })
   .strict();
 export const emptyRequest = z.object({}).strict();
+export const contactRequest = z.object({ handle: handleSchema }).strict();
+/** `digits`, when given, must be the safety number the user compared: a key that changed meanwhile is not verified. */
+export const verifyRequest = z
+  .object({ handle: handleSchema, digits: z.string().regex(/^[0-9]{60}$/, 'safety number: 60 digits').optional() })
+  .strict();
+export const listEventsRequest = z
+  .object({
+    /** Only events with a larger id (for paging and following). */
+    after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 
 export const messageStates = ['sending', 'sent', 'failed', 'received', 'undecryptable'] as const;
 export type MessageState = (typeof messageStates)[number];
@@ -45,7 +57,11 @@ export type ChatMessage = {
   own: boolean;
 };
 
-export type RoomStatus = 'active' | 'left' | 'removed' | 'failed';
+/**
+ * `held`: the next commit brings a changed key for a known contact; the room waits (nothing after it is
+ * processed) until the user accepts that key or leaves.
+ */
+export type RoomStatus = 'active' | 'held' | 'left' | 'removed' | 'failed';
 export type RoomSummary = {
   roomId: string;
   name: string | null;
@@ -54,8 +70,94 @@ export type RoomSummary = {
   members: number;
   status: RoomStatus;
   lastSeq: number;
+  /** Members whose key changed and is not accepted yet: sending to this room is blocked while non-empty. */
+  keyChanged: string[];
 };
-export type Member = { handle: string; self: boolean; fingerprint: string };
+
+/**
+ * Trust in a contact's identity key (trust on first use, then verification):
+ * `new` — first seen, not compared; `verified` — the user compared safety numbers; `changed` — a different
+ * key was offered for this handle and is held until the user accepts it.
+ */
+export const contactStates = ['new', 'verified', 'changed'] as const;
+export type ContactState = (typeof contactStates)[number];
+export type Contact = {
+  handle: string;
+  /** Fingerprint of the accepted identity key. */
+  fingerprint: string;
+  state: ContactState;
+  /** ms since the Unix epoch. */
+  firstSeen: number;
+  verifiedAt: number | null;
+  /** Fingerprint of the new key waiting to be accepted (state `changed`), else null. */
+  pendingFingerprint: string | null;
+};
+/** A member as MLS lists it, with what this device knows of its key. */
+export type Member = { handle: string; self: boolean; fingerprint: string; state: ContactState | 'self' };
+
+/**
+ * A 60-digit safety number (Signal's numeric-fingerprint construction) over both parties' handles and
+ * identity keys: the same on both devices; it changes when either key changes.
+ */
+export type SafetyNumber = {
+  handle: string;
+  /** 60 digits, no spaces. */
+  digits: string;
+  /** The same digits as 12 groups of 5, for display. */
+  groups: string[];
+  /** What the QR code encodes (scan it on the other device to compare). */
+  qr: string;
+  state: ContactState;
+};
+
+/** A Welcome waiting for the user to accept or decline it; nothing is joined before that. */
+export type Invitation = {
+  roomId: string;
+  name: string | null;
+  open: boolean;
+  /** The member who says it invited us (inside the signed, encrypted GroupInfo); null if it said nothing. */
+  invitedBy: string | null;
+  members: Member[];
+  /** ms since the Unix epoch. */
+  receivedAt: number;
+};
+
+/** What a security event is about. Every one is persisted, pushed as `security.event`, and listed by `events`. */
+export const securityEventKinds = [
+  /** A known contact offered a different identity key (held until accepted). */
+  'key-changed',
+  /** The user accepted a contact's new key. */
+  'key-accepted',
+  'contact-verified',
+  /** A credential was refused: not bound to its handle at the relay, a duplicate key, a wrong key package. */
+  'credential-refused',
+  /** The relay said something MLS contradicts (a sender, an account binding, a routing claim). */
+  'relay-contradicted',
+  'invitation-received',
+  'invitation-refused',
+  /** A commit was refused (external commit removing others, a removed member rejoining, an unprocessable commit). */
+  'commit-refused',
+  'room-renamed',
+  'room-opened',
+  'room-closed',
+  /** The relay replayed an entry we had already processed. */
+  'replay',
+  /** The relay stopped delivering a room while MLS still lists us. */
+  'relay-cut-off',
+] as const;
+export type SecurityEventKind = (typeof securityEventKinds)[number];
+export type SecurityEvent = {
+  id: number;
+  /** ms since the Unix epoch. */
+  time: number;
+  kind: SecurityEventKind;
+  roomId: string | null;
+  /** The contact concerned, if any. */
+  handle: string | null;
+  /** A stable error code for warnings (docs/errors.md), or null for information. */
+  code: string | null;
+  text: string;
+};
 export type WhoAmI = { handle: string | null; fingerprint: string | null; connected: boolean; server: string };
 
 export type CreateRoomRequest = z.infer<typeof createRoomRequest>;
@@ -64,6 +166,9 @@ export type InviteRequest = z.infer<typeof inviteRequest>;
 export type SendRequest = z.infer<typeof sendRequest>;
 export type ListMessagesRequest = z.infer<typeof listMessagesRequest>;
 export type OnboardRequest = z.infer<typeof onboardRequest>;
+export type ContactRequest = z.infer<typeof contactRequest>;
+export type VerifyRequest = z.infer<typeof verifyRequest>;
+export type ListEventsRequest = z.infer<typeof listEventsRequest>;
 
 /** Events the browser/CLI sends to its proxy. */
 export interface LocalClientEvents {
@@ -78,6 +183,16 @@ export interface LocalClientEvents {
   'members.list': (req: RoomRequest, ack: AckFn<{ members: Member[] }>) => void;
   'messages.send': (req: SendRequest, ack: AckFn<{ message: ChatMessage }>) => void;
   'messages.list': (req: ListMessagesRequest, ack: AckFn<{ messages: ChatMessage[] }>) => void;
+  'contacts.list': (req: Record<string, never>, ack: AckFn<{ contacts: Contact[] }>) => void;
+  'contacts.safety-number': (req: ContactRequest, ack: AckFn<{ safety: SafetyNumber }>) => void;
+  /** Mark the contact's current key verified (after comparing safety numbers). */
+  'contacts.verify': (req: VerifyRequest, ack: AckFn<{ contact: Contact }>) => void;
+  /** Accept a changed key: it becomes the contact's key (unverified); held rooms resume. */
+  'contacts.trust': (req: ContactRequest, ack: AckFn<{ contact: Contact }>) => void;
+  'invites.list': (req: Record<string, never>, ack: AckFn<{ invites: Invitation[] }>) => void;
+  'invites.accept': (req: RoomRequest, ack: AckFn<{ room: RoomSummary }>) => void;
+  'invites.decline': (req: RoomRequest, ack: AckFn) => void;
+  'events.list': (req: ListEventsRequest, ack: AckFn<{ events: SecurityEvent[] }>) => void;
 }
 
 /** Events the proxy pushes to its browser/CLI. */
@@ -88,6 +203,12 @@ export interface LocalServerEvents {
   room: (r: RoomSummary) => void;
   /** Relay connection status. */
   status: (s: { connected: boolean }) => void;
+  /** A new security event (also persisted; `events.list` returns it later). */
+  'security.event': (e: SecurityEvent) => void;
+  /** A contact was added or changed state. */
+  contact: (c: Contact) => void;
+  /** The pending invitations changed (one arrived, or one was accepted or declined). */
+  invites: (i: { invites: Invitation[] }) => void;
 }
 
 export const localApiEventNames = [
@@ -102,5 +223,13 @@ export const localApiEventNames = [
   'members.list',
   'messages.send',
   'messages.list',
+  'contacts.list',
+  'contacts.safety-number',
+  'contacts.verify',
+  'contacts.trust',
+  'invites.list',
+  'invites.accept',
+  'invites.decline',
+  'events.list',
 ] as const satisfies readonly (keyof LocalClientEvents)[];
 

@@ -1,7 +1,9 @@
 import type { AckFn } from './ack.js';
 import type { Handle, RoomId } from './ids.js';
 import type {
+  AccountKey,
   AuthRequest,
+  IdentityLookupRequest,
   HelloRequest,
   KeyPackageClaimRequest,
   KeyPackageUploadRequest,
@@ -24,6 +26,8 @@ export interface RelayClientEvents {
   'kp.upload': (req: KeyPackageUploadRequest, ack: AckFn<{ available: number }>) => void;
   'kp.count': (req: Record<string, never>, ack: AckFn<{ available: number; lastResort: boolean }>) => void;
   'kp.claim': (req: KeyPackageClaimRequest, ack: AckFn<{ keyPackage: string }>) => void;
+  /** The account binding (handle → identity key) for each handle asked, in the order asked. */
+  'identity.lookup': (req: IdentityLookupRequest, ack: AckFn<{ accounts: AccountKey[] }>) => void;
   'room.create': (req: RoomCreateRequest, ack: AckFn<{ seq: number }>) => void;
   'room.info': (
     req: RoomRefRequest,
@@ -53,6 +57,7 @@ export const relayClientEventNames = [
   'kp.upload',
   'kp.count',
   'kp.claim',
+  'identity.lookup',
   'room.create',
   'room.info',
   'room.commit',
@@ -66,8 +71,18 @@ export const relayClientEventNames = [
 
 /**
  * The bytes a device signs to authenticate a relay connection. The challenge is fresh per connection, so
- * a signature cannot be replayed on another connection; the label keeps it from meaning anything else.
+ * a signature cannot be replayed on another connection; the relay's public origin is in it, so a relay the
+ * device talks to cannot forward another relay's challenge and log in there as the device; the label keeps
+ * it from meaning anything else.
  */
-export function authTranscript(challengeB64: string, handle: string, identityKeyB64: string): Uint8Array {
-  return new TextEncoder().encode(`sealroom-relay-auth-v1\n${challengeB64}\n${handle}\n${identityKeyB64}`);
+export function authTranscript(challengeB64: string, handle: string, identityKeyB64: string, relayOrigin: string): Uint8Array {
+  return new TextEncoder().encode(`sealroom-relay-auth-v2\n${relayOrigin}\n${challengeB64}\n${handle}\n${identityKeyB64}`);
+}
+
+/**
+ * The canonical origin of a relay URL as it goes into the auth transcript: scheme, host and port, lowercase,
+ * default ports dropped (WHATWG URL origin). Both sides compute it the same way. Throws TypeError on a non-URL.
+ */
+export function relayOrigin(url: string): string {
+  return new URL(url).origin;
 }

@@ -26,6 +26,19 @@ export const keyPackageUploadRequest = z
   })
   .strict();
 export const keyPackageClaimRequest = z.object({ handle: handleSchema }).strict();
+/** handle → identity key, for many handles in one call: the relay's account binding (first key to log in). */
+export const identityLookupRequest = z
+  .object({ handles: z.array(handleSchema).min(1).max(Limits.handlesPerLookup) })
+  .strict();
+/** One account binding as the relay answers it; `identityKey` is null for a handle with no account. */
+export const accountKeySchema = z
+  .object({ handle: handleSchema, identityKey: base64Schema(32).length(44).nullable() })
+  .strict();
+export type AccountKey = z.infer<typeof accountKeySchema>;
+/** The relay's answer to identity.lookup, parsed by the client before use (the relay is untrusted). */
+export const identityLookupAnswer = z
+  .object({ ok: z.literal(true), accounts: z.array(accountKeySchema).max(Limits.handlesPerLookup) })
+  .strict();
 export const roomCreateRequest = z
   .object({
     roomId: roomIdSchema,
@@ -98,6 +111,7 @@ export type HelloRequest = z.infer<typeof helloRequest>;
 export type AuthRequest = z.infer<typeof authRequest>;
 export type KeyPackageUploadRequest = z.infer<typeof keyPackageUploadRequest>;
 export type KeyPackageClaimRequest = z.infer<typeof keyPackageClaimRequest>;
+export type IdentityLookupRequest = z.infer<typeof identityLookupRequest>;
 export type RoomCreateRequest = z.infer<typeof roomCreateRequest>;
 export type RoomRefRequest = z.infer<typeof roomRefRequest>;
 export type RoomCommitRequest = z.infer<typeof roomCommitRequest>;
