@@ -5,6 +5,7 @@ import {
   RELAY_PROTOCOL_VERSION,
   SealroomError,
   authTranscript,
+  relayOrigin,
   logEntrySchema,
   toBase64,
   welcomeSchema,
@@ -98,7 +99,7 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
       const hello = await this.#raw('hello', { protocol: RELAY_PROTOCOL_VERSION }, 5000);
       if (!hello.ok) throw new SealroomError(hello.code, hello.message);
       const identityKey = toBase64(this.identity.publicKey);
-      const sig = await signWithIdentity(this.identity, authTranscript(hello.challenge, this.identity.handle, identityKey));
+      const sig = await signWithIdentity(this.identity, authTranscript(hello.challenge, this.identity.handle, identityKey, relayOrigin(this.url)));
       const auth = await this.#raw('auth', { handle: this.identity.handle as Handle, identityKey, signature: toBase64(sig) }, 5000);
       if (!auth.ok) throw new SealroomError(auth.code, auth.message);
       this.#ready = true;
