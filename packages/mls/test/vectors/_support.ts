@@ -2,9 +2,14 @@
 //
 // Every vector file gets a Tally: each case is either *run* (and must pass) or *skipped with a reason*; an afterAll
 // fails the file if nothing ran, so a renamed field or an empty file can never pass vacuously.
-import { readFileSync } from "node:fs";
+//
+// The vectors live outside the repo (../shared/vectors, or SEALROOM_MLS_VECTORS / SEALROOM_WYCHEPROOF_VECTORS). On a
+// clone without them each vector file skips its suite (`describe.skipIf(VECTORS_MISSING)`) and registers one skipped
+// test named after the notice; under CI, or when the env var names a folder that is not there, it fails instead.
+import { existsSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, expect } from "vitest";
+import { afterAll, expect, test } from "vitest";
 import { defaultCryptoProvider } from "ts-mls";
 import type { CiphersuiteImpl, CryptoProvider } from "ts-mls";
 import { getCiphersuiteFromId, getCiphersuiteNameFromId, type CiphersuiteId } from "ts-mls/crypto/ciphersuite.js";
@@ -12,9 +17,53 @@ import type { GroupContext } from "ts-mls/groupContext.js";
 import { DependencyError } from "ts-mls/mlsError.js";
 import { isNodeAcceleratedCiphersuite, nodeCryptoProvider } from "../../src/node-crypto-provider.js";
 
-const VECTOR_DIR = process.env["SEALROOM_MLS_VECTORS"] ?? fileURLToPath(new URL("../../../../../shared/vectors/mls/", import.meta.url));
+/** Where one vector set lives, and whether it is there. */
+export interface VectorSource {
+  readonly dir: string;
+  readonly envVar: string;
+  /** The folder came from `envVar` rather than the ../shared/vectors default. */
+  readonly fromEnv: boolean;
+  readonly missing: boolean;
+}
 
+const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** `subdir` of ../shared/vectors (a sibling of the repo root), unless `envVar` names another folder. */
+export function vectorSource(subdir: string, envVar: string): VectorSource {
+  const fromEnv = process.env[envVar] !== undefined && process.env[envVar] !== "";
+  const dir = fromEnv ? (process.env[envVar] ?? "") : fileURLToPath(new URL(`../../../../../shared/vectors/${subdir}/`, import.meta.url));
+  return { dir, envVar, fromEnv, missing: !existsSync(dir) };
+}
+
+/** CI=true (any value but "", "0" or "false"): a missing vector folder is a failure, not a skip. */
+export const IN_CI = !["", "0", "false"].includes((process.env["CI"] ?? "").toLowerCase());
+
+/**
+ * For a vector file whose folder is missing: one skipped test named after the notice (and the notice logged), or,
+ * under CI or with an explicit env var pointing nowhere, one failing test. The caller skips its own suite.
+ */
+export function registerMissingVectors(src: VectorSource, file: string): void {
+  const where = src.fromEnv ? `${src.envVar}=${src.dir}` : relative(REPO_ROOT, src.dir);
+  if (IN_CI || src.fromEnv) {
+    const when = IN_CI ? "in CI (CI is set)" : `when ${src.envVar} is set`;
+    test(`${file}: vector folder required`, () => {
+      throw new Error(`[vectors] ${where} not found: the MLS and Wycheproof vectors are required ${when}; check out ../shared/vectors next to the repo or set ${src.envVar}`);
+    });
+    return;
+  }
+  const notice = `[vectors] ${where} not found: ${file} vector suite skipped (set ${src.envVar})`;
+  console.log(notice);
+  test.skip(notice, () => {});
+}
+
+const MLS_VECTORS = vectorSource("mls", "SEALROOM_MLS_VECTORS");
+const VECTOR_DIR = MLS_VECTORS.dir;
+/** The MLS vector folder is absent: each vector file wraps its suite in `describe.skipIf(VECTORS_MISSING)`. */
+export const VECTORS_MISSING = MLS_VECTORS.missing;
+
+/** The file's cases; [] when the vector folder is missing (the suite is skipped or failed by its Tally). */
 export function loadVectors<T>(file: string): T[] {
+  if (VECTORS_MISSING) return [];
   const parsed: unknown = JSON.parse(readFileSync(`${VECTOR_DIR}/${file}`, "utf8"));
   if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array of test cases`);
   return parsed as T[];
@@ -76,7 +125,8 @@ export async function planFor(csId: number): Promise<ProviderPlan[]> {
 
 /**
  * Counts, for one vector file, the vector cases that ran (under at least one provider), the cases skipped entirely,
- * and the individual (case, provider) runs and skips with their reasons. Fails the file if no case ran.
+ * and the individual (case, provider) runs and skips with their reasons. Fails the file if no case ran. When the
+ * vector folder is missing it registers the skip notice (or, in CI, the failure) instead.
  */
 export class Tally {
   casesRun = 0;
@@ -87,6 +137,10 @@ export class Tally {
   readonly skips = new Map<string, number>();
 
   constructor(readonly file: string) {
+    if (VECTORS_MISSING) {
+      registerMissingVectors(MLS_VECTORS, file);
+      return;
+    }
     afterAll(() => {
       const fmt = (m: Map<string, number>): string =>
         [...m.entries()]

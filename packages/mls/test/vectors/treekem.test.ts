@@ -12,7 +12,7 @@ import { decodeRatchetTree, getHpkePublicKey, type RatchetTree } from "ts-mls/ra
 import { treeHashRoot } from "ts-mls/treeHash.js";
 import { leafToNodeIndex, toLeafIndex } from "ts-mls/treemath.js";
 import { applyUpdatePath, createUpdatePath, decodeUpdatePath } from "ts-mls/updatePath.js";
-import { forEachProvider, groupContextOf, hex, hpkeKeysMatch, loadVectors, ordinalsBySuite, slowSuiteSubset, Tally, toHex } from "./_support.js";
+import { forEachProvider, groupContextOf, hex, hpkeKeysMatch, loadVectors, ordinalsBySuite, slowSuiteSubset, Tally, toHex, VECTORS_MISSING } from "./_support.js";
 
 interface LeafPrivate {
   index: number;
@@ -118,7 +118,7 @@ async function check(v: TreeKem, impl: CiphersuiteImpl): Promise<void> {
 }
 
 // Sequential on purpose: CPU-bound, and it keeps the per-provider timings in the summary meaningful.
-describe(FILE, () => {
+describe.skipIf(VECTORS_MISSING)(FILE, () => {
   test.each(cases.map((v, i) => [i, v] as const))("case %i", { timeout: 60_000 }, async (i, v) => {
     await forEachProvider(tally, v.cipher_suite, ({ impl }) => check(v, impl), slowSuiteSubset(v.cipher_suite, ordinals[i] ?? 0, KEEP_SLOW));
   });
