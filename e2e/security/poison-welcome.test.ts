@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { SealroomClient } from '@sealroom/client';
 import { SqliteClientStore } from '@sealroom/proxy';
-import { authTranscript, toBase64 } from '@sealroom/protocol';
+import { authTranscript, relayOrigin, toBase64 } from '@sealroom/protocol';
 import { generateIdentity, signWithIdentity } from '@sealroom/mls';
 import { randomBytes } from 'node:crypto';
 import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
@@ -15,7 +15,7 @@ async function mallorySendsGarbageWelcome(url: string, victim: string): Promise<
   await new Promise<void>((r) => s.once('connect', () => r()));
   const hello = await call('hello', { protocol: 1 });
   const key = toBase64(id.publicKey);
-  const sig = await signWithIdentity(id, authTranscript(hello.challenge as string, 'mallory', key));
+  const sig = await signWithIdentity(id, authTranscript(hello.challenge as string, 'mallory', key, relayOrigin(url)));
   expect(await call('auth', { handle: 'mallory', identityKey: key, signature: toBase64(sig) })).toMatchObject({ ok: true });
   const roomId = randomBytes(16).toString('hex');
   expect(await call('room.create', { roomId, open: false })).toMatchObject({ ok: true });

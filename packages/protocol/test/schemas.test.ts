@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   appPayloadSchema,
   authTranscript,
+  relayOrigin,
   base64Schema,
   createRoomRequest,
   fromBase64,
@@ -37,10 +38,21 @@ describe('ids and encodings', () => {
     expect(base64Schema(3).safeParse(toBase64(new Uint8Array(6))).success).toBe(false);
   });
 
-  it('the auth transcript binds challenge, handle and key', () => {
-    const a = authTranscript('c1', 'alice', 'k');
-    expect(Buffer.from(a).toString()).not.toBe(Buffer.from(authTranscript('c2', 'alice', 'k')).toString());
-    expect(Buffer.from(a).toString()).not.toBe(Buffer.from(authTranscript('c1', 'alicf', 'k')).toString());
+  it('the auth transcript binds challenge, handle, key and the relay origin', () => {
+    const o = 'https://relay.example';
+    const a = Buffer.from(authTranscript('c1', 'alice', 'k', o)).toString();
+    expect(a).not.toBe(Buffer.from(authTranscript('c2', 'alice', 'k', o)).toString());
+    expect(a).not.toBe(Buffer.from(authTranscript('c1', 'alicf', 'k', o)).toString());
+    expect(a).not.toBe(Buffer.from(authTranscript('c1', 'alice', 'j', o)).toString());
+    expect(a).not.toBe(Buffer.from(authTranscript('c1', 'alice', 'k', 'https://evil.example')).toString());
+    expect(a.startsWith('sealroom-relay-auth-v2\n')).toBe(true);
+  });
+
+  it('relayOrigin is the WHATWG origin: lowercase host, default port dropped, path ignored', () => {
+    expect(relayOrigin('https://Relay.Example:443/socket.io/?x=1')).toBe('https://relay.example');
+    expect(relayOrigin('http://localhost:3001')).toBe('http://localhost:3001');
+    expect(relayOrigin('http://[::1]:3001/')).toBe('http://[::1]:3001');
+    expect(() => relayOrigin('not a url')).toThrow(TypeError);
   });
 });
 

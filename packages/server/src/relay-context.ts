@@ -17,12 +17,14 @@ type InterServerEvents = DefaultEventsMap;
 export type RelayServer = Server<RelayClientEvents, RelayServerEvents, InterServerEvents, RelaySocketData>;
 export type RelaySocket = Socket<RelayClientEvents, RelayServerEvents, InterServerEvents, RelaySocketData>;
 
-/** What every handler gets: the socket.io server (for fan-out), the store and the log sink. */
+/** What every handler gets: the socket.io server (for fan-out), the store, the log sink, the relay's origins. */
 export type RelayContext = {
   io: RelayServer;
   store: RelayStore;
   /** Receives metadata only — event names, handles, room ids, sizes, codes — never payload bytes. */
   log: (line: string) => void;
+  /** Relay origins a login transcript may name (`authTranscript`); any other is another relay's login. */
+  acceptedOrigins: readonly string[];
 };
 
 /** socket.io room of every connection authenticated as a handle. */

@@ -9,7 +9,8 @@ const CHALLENGE_BYTES = 32;
 
 /**
  * hello → challenge, auth → proof of the identity key. The challenge is fresh per connection and good for
- * one attempt, so a signature cannot be replayed on another connection or retried against a new one.
+ * one attempt, so a signature cannot be replayed on another connection or retried against a new one; the
+ * transcript names this relay's origin, so it cannot be relayed from a connection to another relay either.
  */
 export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, onAuthenticated: () => void): void {
   register(ctx, socket, {
@@ -39,11 +40,14 @@ export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, 
       if (!isCanonicalBase64(req.identityKey) || !isCanonicalBase64(req.signature)) {
         return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
       }
-      const transcript = authTranscript(challenge, req.handle, req.identityKey);
       const key = Buffer.from(req.identityKey, 'base64');
-      if (!verifyEd25519(key, transcript, Buffer.from(req.signature, 'base64'))) {
-        return fail(RelayErrorCode.BadSignature);
-      }
+      const signature = Buffer.from(req.signature, 'base64');
+      // The transcript names the relay the device meant to log in to: a relay that passed our challenge on
+      // to the device and forwarded its answer here gets a signature over its own origin, not ours.
+      const forUs = ctx.acceptedOrigins.some((origin) =>
+        verifyEd25519(key, authTranscript(challenge, req.handle, req.identityKey, origin), signature),
+      );
+      if (!forUs) return fail(RelayErrorCode.BadSignature);
       const binding = await ctx.store.bindAccount(req.handle, req.identityKey);
       if (binding === 'taken') return fail(RelayErrorCode.HandleTaken);
       socket.data.handle = req.handle;

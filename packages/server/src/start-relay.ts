@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Limits } from '@sealroom/protocol';
+import { Limits, relayOrigin } from '@sealroom/protocol';
 import { Server } from 'socket.io';
 import { defaultConnectionLimits, onConnection, type ConnectionLimits } from './connection.js';
 import type { RelayContext, RelayServer } from './relay-context.js';
@@ -22,12 +22,21 @@ export type RelayOptions = {
   log?: (line: string) => void;
   /** Per-socket rate limit and auth deadline; defaults suit production. */
   limits?: Partial<ConnectionLimits>;
+  /**
+   * The URL(s) clients use to reach this relay (e.g. behind TLS termination: https://relay.example).
+   * Devices sign the relay's origin into their login (authTranscript), so a login made for another relay
+   * is refused here. Default: the origin the relay listens on, plus the loopback aliases
+   * (127.0.0.1, localhost, [::1]) of its port when it listens on loopback or on every interface.
+   */
+  publicUrl?: string | string[];
 };
 
 export type RunningRelay = {
   /** e.g. http://127.0.0.1:41234, for socket.io-client. */
   url: string;
   port: number;
+  /** The origins a device's login must name (see `RelayOptions.publicUrl`). */
+  acceptedOrigins: readonly string[];
   /** Disconnects every client, stops listening and closes the store if the relay opened it. */
   close(): Promise<void>;
 };
@@ -47,6 +56,36 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::']);
+
+/**
+ * The origins logins must name: the configured public URLs, else where the relay listens (and, when
+ * loopback reaches it, every loopback spelling of that port: the proxy defaults to http://localhost:3001).
+ */
+export function acceptedOrigins(publicUrl: string | string[] | undefined, host: string, port: number): string[] {
+  if (publicUrl !== undefined) {
+    const urls = typeof publicUrl === 'string' ? [publicUrl] : publicUrl;
+    if (urls.length === 0) throw new RangeError('publicUrl: at least one URL');
+    return [
+      ...new Set(
+        urls.map((u) => {
+          let origin: string;
+          try {
+            origin = relayOrigin(u);
+          } catch {
+            throw new TypeError(`publicUrl: not a URL: ${u}`);
+          }
+          if (origin === 'null') throw new TypeError(`publicUrl: no origin: ${u}`);
+          return origin;
+        }),
+      ),
+    ];
+  }
+  const own = relayOrigin(`http://${urlHost(host)}:${port}`);
+  if (!LOOPBACK_HOSTS.has(host) && !host.startsWith('127.')) return [own];
+  return [...new Set([own, ...['127.0.0.1', 'localhost', '[::1]'].map((h) => relayOrigin(`http://${h}:${port}`))])];
 }
 
 /** Starts the Sealroom relay: an untrusted socket.io delivery service over a durable store. */
@@ -85,7 +124,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   io.engine.use((req: IncomingMessage, _res: ServerResponse, next: (err?: Error) => void) => {
     next(new URL(req.url ?? '/', 'http://x').searchParams.has('sid') ? new Error('forbidden') : undefined);
   });
-  const ctx: RelayContext = { io, store, log };
+  // Filled in once the port is known, before any connection can arrive (listen resolves first).
+  const origins: string[] = [];
+  const ctx: RelayContext = { io, store, log, acceptedOrigins: origins };
   io.on('connection', (socket) => onConnection(ctx, socket, limits));
   io.engine.on('connection_error', (err: { code?: unknown; message?: unknown }) => {
     log(`connection_error code=${String(err.code)} message=${String(err.message)}`);
@@ -99,12 +140,20 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     throw e;
   }
   const port = (http.address() as AddressInfo).port;
-  log(`relay listening host=${host} port=${port}`);
+  try {
+    origins.push(...acceptedOrigins(opts.publicUrl, host, port));
+  } catch (e) {
+    await io.close();
+    if (ownsStore) await store.close();
+    throw e;
+  }
+  log(`relay listening host=${host} port=${port} origins=${origins.join(',')}`);
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${urlHost(host)}:${port}`,
     port,
+    acceptedOrigins: [...origins],
     close: () => {
       closing ??= (async () => {
         await io.close();

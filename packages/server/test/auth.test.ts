@@ -37,7 +37,7 @@ describe('hello / auth', () => {
     const first = await call(s, 'auth', {
       handle: 'alice',
       identityKey: id.publicKey,
-      signature: signAuth(id, hello.challenge as string, 'alice'),
+      signature: signAuth(id, hello.challenge as string, 'alice', relay.url),
     });
     expect(first).toEqual({ ok: true, registered: true });
     s.disconnect();
@@ -48,7 +48,7 @@ describe('hello / auth', () => {
     const second = await call(again, 'auth', {
       handle: 'alice',
       identityKey: id.publicKey,
-      signature: signAuth(id, hello2.challenge as string, 'alice'),
+      signature: signAuth(id, hello2.challenge as string, 'alice', relay.url),
     });
     expect(second).toEqual({ ok: true, registered: false });
     expect(await call(again, 'kp.count', {})).toEqual({ ok: true, available: 0, lastResort: false });
@@ -63,7 +63,7 @@ describe('hello / auth', () => {
     const res = await call(s, 'auth', {
       handle: 'mallory',
       identityKey: id.publicKey,
-      signature: signAuth(other, hello.challenge as string, 'mallory'),
+      signature: signAuth(other, hello.challenge as string, 'mallory', relay.url),
     });
     expect(res).toMatchObject({ ok: false, code: 'ERR_RELAY_BAD_SIGNATURE' });
     expect(await call(s, 'kp.count', {})).toMatchObject({ ok: false, code: 'ERR_RELAY_UNAUTHENTICATED' });
@@ -72,7 +72,7 @@ describe('hello / auth', () => {
     const wrongHandle = await call(s, 'auth', {
       handle: 'mallory',
       identityKey: id.publicKey,
-      signature: signAuth(id, hello2.challenge as string, 'mallory2'),
+      signature: signAuth(id, hello2.challenge as string, 'mallory2', relay.url),
     });
     expect(wrongHandle).toMatchObject({ ok: false, code: 'ERR_RELAY_BAD_SIGNATURE' });
     s.disconnect();
@@ -86,7 +86,7 @@ describe('hello / auth', () => {
     const res = await call(s, 'auth', {
       handle: 'bob',
       identityKey: thief.publicKey,
-      signature: signAuth(thief, hello.challenge as string, 'bob'),
+      signature: signAuth(thief, hello.challenge as string, 'bob', relay.url),
     });
     expect(res).toMatchObject({ ok: false, code: 'ERR_RELAY_HANDLE_TAKEN' });
     expect(await call(s, 'rooms.mine', {})).toMatchObject({ ok: false, code: 'ERR_RELAY_UNAUTHENTICATED' });
@@ -101,7 +101,7 @@ describe('hello / auth', () => {
     expect(noHello).toMatchObject({ ok: false, code: 'ERR_RELAY_UNAUTHENTICATED' });
 
     const hello = await call(s, 'hello', { protocol: RELAY_PROTOCOL_VERSION });
-    const signature = signAuth(id, hello.challenge as string, 'carol');
+    const signature = signAuth(id, hello.challenge as string, 'carol', relay.url);
     const bad = await call(s, 'auth', { handle: 'carol', identityKey: id.publicKey, signature: 'A'.repeat(86) + '==' });
     expect(bad).toMatchObject({ ok: false, code: 'ERR_RELAY_BAD_SIGNATURE' });
     // The valid signature over the consumed challenge is now worthless.
@@ -123,6 +123,7 @@ describe('hello / auth', () => {
       'kp.upload': { keyPackages: [] },
       'kp.count': {},
       'kp.claim': { handle: 'alice' },
+      'identity.lookup': { handles: ['alice'] },
       'room.create': { roomId: 'a'.repeat(32), open: false },
       'room.info': { roomId: 'a'.repeat(32) },
       'room.commit': {
@@ -142,6 +143,68 @@ describe('hello / auth', () => {
       expect(res, event).toMatchObject({ ok: false, code: 'ERR_RELAY_UNAUTHENTICATED' });
     }
     s.disconnect();
+  });
+
+  it('refuses a login signed for another relay origin, accepts the loopback aliases of its own port', async () => {
+    const id = newIdentity();
+    const login = async (origin: string): Promise<string> => {
+      const s = await connectSocket(relay.url);
+      try {
+        const hello = await call(s, 'hello', { protocol: RELAY_PROTOCOL_VERSION });
+        const res = await call(s, 'auth', {
+          handle: 'erin',
+          identityKey: id.publicKey,
+          signature: signAuth(id, hello.challenge as string, 'erin', origin),
+        });
+        return res.ok ? 'ok' : (res.code ?? '?');
+      } finally {
+        s.disconnect();
+      }
+    };
+    expect(await login(`http://127.0.0.1:${relay.port + 1}`)).toBe('ERR_RELAY_BAD_SIGNATURE');
+    expect(await login('https://relay.example')).toBe('ERR_RELAY_BAD_SIGNATURE');
+    expect(await login(`https://127.0.0.1:${relay.port}`)).toBe('ERR_RELAY_BAD_SIGNATURE');
+    for (const host of ['127.0.0.1', 'localhost', '[::1]', 'LOCALHOST']) {
+      expect(await login(`http://${host}:${relay.port}/some/path`), host).toBe('ok');
+    }
+    expect(relay.acceptedOrigins).toEqual([
+      `http://127.0.0.1:${relay.port}`,
+      `http://localhost:${relay.port}`,
+      `http://[::1]:${relay.port}`,
+    ]);
+  });
+
+  it('with publicUrl, accepts only logins naming those origins', async () => {
+    const pub = await startTestRelay({ publicUrl: ['https://Relay.Example/', 'https://relay.example:8443'] });
+    try {
+      expect(pub.acceptedOrigins).toEqual(['https://relay.example', 'https://relay.example:8443']);
+      const id = newIdentity();
+      const login = async (origin: string): Promise<string> => {
+        const s = await connectSocket(pub.url);
+        try {
+          const hello = await call(s, 'hello', { protocol: RELAY_PROTOCOL_VERSION });
+          const res = await call(s, 'auth', {
+            handle: 'frank',
+            identityKey: id.publicKey,
+            signature: signAuth(id, hello.challenge as string, 'frank', origin),
+          });
+          return res.ok ? 'ok' : (res.code ?? '?');
+        } finally {
+          s.disconnect();
+        }
+      };
+      // The listening address is not the public one: a device configured with it is talking to something else.
+      expect(await login(pub.url)).toBe('ERR_RELAY_BAD_SIGNATURE');
+      expect(await login('https://relay.example/')).toBe('ok');
+      expect(await login('https://relay.example:8443')).toBe('ok');
+    } finally {
+      await stopTestRelay(pub);
+    }
+  });
+
+  it('refuses a publicUrl that is not a URL', async () => {
+    await expect(startTestRelay({ publicUrl: 'relay.example' })).rejects.toThrow(TypeError);
+    await expect(startTestRelay({ publicUrl: [] })).rejects.toThrow(RangeError);
   });
 
   it('refuses a second auth on an authenticated connection', async () => {

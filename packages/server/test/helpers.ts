@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   RELAY_PROTOCOL_VERSION,
   authTranscript,
+  relayOrigin,
   type LogEntry,
   type RelayClientEvents,
   type RelayServerEvents,
@@ -24,8 +25,9 @@ export function newIdentity(): Identity {
   return { publicKey: Buffer.from(x, 'base64url').toString('base64'), privateKey };
 }
 
-export function signAuth(id: Identity, challenge: string, handle: string): string {
-  return sign(null, authTranscript(challenge, handle, id.publicKey), id.privateKey).toString('base64');
+/** The auth signature for the relay at `relayUrl` (its origin is in the transcript). */
+export function signAuth(id: Identity, challenge: string, handle: string, relayUrl: string): string {
+  return sign(null, authTranscript(challenge, handle, id.publicKey, relayOrigin(relayUrl)), id.privateKey).toString('base64');
 }
 
 export const hexId = (): string => randomBytes(16).toString('hex');
@@ -95,7 +97,7 @@ export async function connectClient(url: string, handle: string, identity: Ident
   const auth = await call(socket, 'auth', {
     handle,
     identityKey: identity.publicKey,
-    signature: signAuth(identity, hello.challenge as string, handle),
+    signature: signAuth(identity, hello.challenge as string, handle, url),
   });
   if (!auth.ok) throw new Error(`auth failed: ${auth.code}`);
   return {
