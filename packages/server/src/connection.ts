@@ -1,5 +1,6 @@
 import { RelayErrorCode, relayClientEventNames } from '@sealroom/protocol';
 import { fail } from './handler.js';
+import { registerIdentityHandlers } from './identity-handlers.js';
 import { registerKeyPackageHandlers } from './key-package-handlers.js';
 import type { RelayContext, RelaySocket } from './relay-context.js';
 import { registerRoomCommitHandler } from './room-commit-handler.js';
@@ -62,6 +63,7 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, limits: Con
 
   registerSessionHandlers(ctx, socket, () => clearTimeout(authDeadline));
   registerKeyPackageHandlers(ctx, socket);
+  registerIdentityHandlers(ctx, socket);
   registerRoomHandlers(ctx, socket);
   registerRoomCommitHandler(ctx, socket);
   registerRoomSendHandler(ctx, socket);

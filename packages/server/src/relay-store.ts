@@ -80,6 +80,8 @@ export interface RelayStore {
   bindAccount(handle: Handle, identityKey: string): Awaitable<AccountBinding>;
   /** The handles from the list that have no account. */
   missingAccounts(handles: readonly Handle[]): Awaitable<Handle[]>;
+  /** The identity key (base64) bound to each handle, in the order given; null where there is no account. */
+  accountKeys(handles: readonly Handle[]): Awaitable<(string | null)[]>;
 
   uploadKeyPackages(upload: KeyPackageUpload): Awaitable<KeyPackageUploadResult>;
   countKeyPackages(handle: Handle): Awaitable<KeyPackageCount>;

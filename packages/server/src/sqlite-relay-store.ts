@@ -91,6 +91,14 @@ export class SqliteRelayStore implements RelayStore {
     return handles.filter((h) => stmt.get(h) === undefined);
   }
 
+  accountKeys(handles: readonly Handle[]): (string | null)[] {
+    const stmt = this.#prepare('SELECT identity_key FROM accounts WHERE handle = ?');
+    return handles.map((h) => {
+      const row = stmt.get(h) as { identity_key: Buffer } | undefined;
+      return row === undefined ? null : b64(row.identity_key);
+    });
+  }
+
   uploadKeyPackages(upload: KeyPackageUpload): KeyPackageUploadResult {
     return this.#db
       .transaction((): KeyPackageUploadResult => {

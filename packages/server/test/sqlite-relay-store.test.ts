@@ -33,6 +33,17 @@ describe('SqliteRelayStore', () => {
     expect(() => new SqliteRelayStore(path)).toThrow(/schema version 99/);
   });
 
+  it('answers account keys in the order asked, byte-exact, null for unknown handles', () => {
+    const store = new SqliteRelayStore(path);
+    const k1 = blob(32);
+    const k2 = blob(32);
+    expect(store.bindAccount(h('alice'), k1)).toBe('registered');
+    expect(store.bindAccount(h('bob'), k2)).toBe('registered');
+    expect(store.accountKeys([h('bob'), h('zed'), h('alice'), h('bob')])).toEqual([k2, null, k1, k2]);
+    expect(store.accountKeys([])).toEqual([]);
+    store.close();
+  });
+
   it('compare-and-sets the epoch: a stale commit changes nothing', () => {
     const store = new SqliteRelayStore(path);
     store.bindAccount(h('alice'), blob(32));
