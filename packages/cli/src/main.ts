@@ -6,7 +6,8 @@ import { closeOnSignal, DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT, runProxy, runSe
 const USAGE = `sealroom — end-to-end encrypted group chat on MLS
 
 Run the parts:
-  sealroom server [PORT] [--host H] [--data DIR]          relay (default 3001, data .sealroom/server)
+  sealroom server [PORT] [--host H] [--data DIR] [--public-url URL]...
+                                                          relay (default 3001, data .sealroom/server)
   sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME]
                                                           your local crypto agent + web UI (default 3003)
   sealroom demo [--data DIR]                              server + proxies for alice and bob
@@ -19,9 +20,17 @@ Script a running proxy (--proxy URL or SEALROOM_PROXY=URL, the URL the proxy pri
   sealroom rooms invite ROOM_ID HANDLE
   sealroom rooms remove ROOM_ID HANDLE
   sealroom rooms leave ROOM_ID
-  sealroom members ROOM_ID [--json]
+  sealroom members ROOM_ID [--json]                       each with its trust state (✓ verified, ! KEY CHANGED)
   sealroom send ROOM_ID TEXT
   sealroom messages ROOM_ID [--json] [--follow]
+  sealroom invites [--json]                               invitations waiting for you; nothing is joined before
+  sealroom invites accept ROOM_ID
+  sealroom invites decline ROOM_ID
+  sealroom contacts [--json]
+  sealroom safety-number HANDLE [--json]                  compare it with HANDLE's screen, then verify
+  sealroom verify HANDLE [--number DIGITS]                with --number, only if DIGITS is the current number
+  sealroom trust HANDLE                                   accept HANDLE's changed key
+  sealroom events [--json] [--follow]                     security events (key changes, refused credentials…)
 `;
 
 function port(s: string | undefined, dflt: number): number {
@@ -40,12 +49,14 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
       options: {
         host: { type: 'string' },
+        'public-url': { type: 'string', multiple: true },
         data: { type: 'string' },
         handle: { type: 'string' },
         proxy: { type: 'string' },
         json: { type: 'boolean' },
         open: { type: 'boolean' },
         follow: { type: 'boolean' },
+        number: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -56,7 +67,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (cmd === 'server') {
       const p = port(rest[0], DEFAULT_SERVER_PORT);
-      const relay = await runServer({ port: p, host: values.host ?? '127.0.0.1', dataDir: values.data ?? '.sealroom/server' });
+      const publicUrl = values['public-url'];
+      const relay = await runServer({
+        port: p,
+        host: values.host ?? '127.0.0.1',
+        dataDir: values.data ?? '.sealroom/server',
+        ...(publicUrl !== undefined ? { publicUrl } : {}),
+      });
       console.log(`Sealroom server listening on ${relay.url}`);
       await closeOnSignal([relay], (s) => console.error(s));
       return 0;
@@ -82,7 +99,8 @@ export async function main(argv: string[]): Promise<number> {
     if (SCRIPT_COMMANDS.has(cmd)) {
       const proxyUrl = values.proxy ?? process.env['SEALROOM_PROXY'];
       if (!proxyUrl) throw new SealroomError(CliErrorCode.Usage, 'no proxy: pass --proxy URL or set SEALROOM_PROXY');
-      return await scriptCommand(proxyUrl, cmd, rest, { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false });
+      const flags = { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false, number: values.number };
+      return await scriptCommand(proxyUrl, cmd, rest, flags);
     }
     throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd} (try sealroom --help)`);
   } catch (e) {

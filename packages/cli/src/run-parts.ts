@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CliErrorCode, SealroomError } from '@sealroom/protocol';
 import { startRelay } from '@sealroom/server';
 import { startProxy, type RunningProxy } from '@sealroom/proxy';
 
@@ -23,12 +24,19 @@ export function closeOnSignal(parts: Closer[], out: (s: string) => void): Promis
   });
 }
 
-export async function runServer(o: { port: number; host: string; dataDir: string; quiet?: boolean }) {
+/** `publicUrl`: the URL(s) devices use to reach the relay (behind TLS or a proxy); logins must name one. */
+export async function runServer(o: { port: number; host: string; dataDir: string; publicUrl?: string[]; quiet?: boolean }) {
+  if (o.publicUrl !== undefined) {
+    for (const u of o.publicUrl) {
+      if (!URL.canParse(u)) throw new SealroomError(CliErrorCode.Usage, `not a URL: --public-url ${u}`);
+    }
+  }
   mkdirSync(o.dataDir, { recursive: true });
   return startRelay({
     port: o.port,
     host: o.host,
     dataDir: resolve(o.dataDir),
+    ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
     ...(o.quiet ? { log: () => {} } : { log: (l: string) => console.error(`[server] ${l}`) }),
   });
 }
