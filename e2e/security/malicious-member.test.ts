@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelayConnection, randomId, type SealroomClient } from '@sealroom/client';
 import {
-  MemoryKeyDirectory,
   commitChanges,
   createAuthenticationService,
   decodeGroup,
@@ -34,7 +33,7 @@ describe('a malicious member', () => {
     const before = await bob.epochAuthenticator(roomId);
     // alice's device, driven by hand: build a valid commit from her real state, send it with room.send.
     const room = (await alice.store.getRoom(roomId))!;
-    const group = decodeGroup(room.group, makeClientConfig(createAuthenticationService(new MemoryKeyDirectory())));
+    const group = decodeGroup(room.group, makeClientConfig(createAuthenticationService()));
     const c = await commitChanges(group, { publishGroupInfo: false });
     const raw = new RelayConnection(relay.url, decodeIdentity((await alice.store.getIdentity())!));
     raw.start();

@@ -1,32 +1,25 @@
 import type { AuthenticationService, Credential } from 'ts-mls';
 import { HANDLE_RE } from '@sealroom/protocol';
-import type { KeyDirectory } from './key-directory.js';
 
-export type CredentialRejection = { handle: string | null; reason: 'not-basic' | 'bad-handle' | 'key-mismatch' };
+export type CredentialRejection = { handle: string | null; reason: 'not-basic' | 'bad-handle' };
 
 /**
- * ts-mls accepts every credential by default; this one accepts a basic credential only if its identity is
- * a valid handle whose pinned identity key is the leaf's signature key (RFC 9420 §5.3.1, §16.4). Every
- * rejection is reported to `onReject`, so a changed key is never accepted silently and never ignored.
+ * ts-mls accepts every credential by default; this one accepts only a basic credential whose identity is a
+ * valid handle (RFC 9420 §5.3.1). It is deliberately stateless: ts-mls calls it leaf by leaf, in the middle
+ * of an operation that may still fail, so nothing may be pinned here. Whether a handle's key is the right
+ * one (the relay's account binding and the local contact record) is decided by the client once the whole
+ * operation has succeeded and before anything is persisted (RFC 9420 §16.4: the application must
+ * authenticate every credential) — see packages/client's identity gate.
  */
-export function createAuthenticationService(
-  directory: KeyDirectory,
-  onReject: (r: CredentialRejection) => void = () => {},
-): AuthenticationService {
+export function createAuthenticationService(onReject: (r: CredentialRejection) => void = () => {}): AuthenticationService {
   return {
-    async validateCredential(credential: Credential, signaturePublicKey: Uint8Array): Promise<boolean> {
+    async validateCredential(credential: Credential): Promise<boolean> {
       if (credential.credentialType !== 'basic') {
         onReject({ handle: null, reason: 'not-basic' });
         return false;
       }
-      const handle = handleFromCredential(credential.identity);
-      if (handle === null) {
+      if (handleFromCredential(credential.identity) === null) {
         onReject({ handle: null, reason: 'bad-handle' });
-        return false;
-      }
-      const r = await directory.checkAndPin(handle, signaturePublicKey);
-      if (r === 'mismatch') {
-        onReject({ handle, reason: 'key-mismatch' });
         return false;
       }
       return true;

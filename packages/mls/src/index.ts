@@ -9,13 +9,13 @@ export {
   decodeIdentity,
 } from './identity.js';
 export type { Identity } from './identity.js';
-export { MemoryKeyDirectory } from './key-directory.js';
-export type { KeyDirectory, PinResult } from './key-directory.js';
 export { createAuthenticationService, handleFromCredential } from './authentication-service.js';
 export type { CredentialRejection } from './authentication-service.js';
 export { makeClientConfig } from './client-config.js';
 export type { MlsConfig } from './client-config.js';
-export { createKeyPackage, keyPackageRef, welcomeRecipients, credentialFor } from './key-package.js';
+export { createKeyPackage, keyPackageRef, keyPackageIdentity, welcomeRecipients, credentialFor } from './key-package.js';
+export { safetyNumber, safetyNumberGroups } from './safety-number.js';
+export type { SafetyParty } from './safety-number.js';
 export type { OwnKeyPackage } from './key-package.js';
 export {
   createGroup,
@@ -38,3 +38,4 @@ export type { CommitOutput } from './commit.js';
 export { encryptApplication, processIncoming, peekContentType } from './messages.js';
 export type { Incoming, FramedContentType } from './messages.js';
 export { WELCOME_INFO_EXTENSION } from './welcome-info.js';
+export { inspectExternalCommit, inspectFraming, leafHandles, type ExternalCommitInfo, type FramingInfo, type InspectedProposal } from './commit-inspection.js';

@@ -9,6 +9,7 @@ import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { fromBase64, toBase64, toHex } from '@sealroom/protocol';
 import { decodeKeyPackageMessage, decodeWelcomeMessage, encodeKeyPackageMessage } from './codec.js';
 import type { Identity } from './identity.js';
+import { handleFromCredential } from './authentication-service.js';
 import { getSuite } from './suite.js';
 
 /** A key package as published (MLSMessage bytes) plus its private half, which never leaves the device. */
@@ -37,6 +38,18 @@ export async function createKeyPackage(identity: Identity): Promise<OwnKeyPackag
 export async function keyPackageRef(publicBytes: Uint8Array): Promise<string> {
   const cs = await getSuite();
   return toHex(await makeKeyPackageRef(decodeKeyPackageMessage(publicBytes), cs.hash));
+}
+
+/**
+ * The handle and signature key a published key package claims (its leaf node's basic credential), or null
+ * when it is not a basic credential with a valid handle. Decode only: ts-mls checks the signature when the
+ * package is committed.
+ */
+export function keyPackageIdentity(publicBytes: Uint8Array): { handle: string; publicKey: Uint8Array } | null {
+  const kp = decodeKeyPackageMessage(publicBytes);
+  const cred = kp.leafNode.credential;
+  const handle = cred.credentialType === 'basic' ? handleFromCredential(cred.identity) : null;
+  return handle === null ? null : { handle, publicKey: kp.leafNode.signaturePublicKey };
 }
 
 /** The key package refs a Welcome is addressed to (RFC 9420 §12.4.3.1 EncryptedGroupSecrets.new_member). */

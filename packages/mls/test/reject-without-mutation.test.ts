@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MemoryKeyDirectory,
   commitChanges,
   createAuthenticationService,
   createGroup,
@@ -14,7 +13,7 @@ import {
   type Group,
 } from '../src/index.js';
 
-const cfg = () => makeClientConfig(createAuthenticationService(new MemoryKeyDirectory()));
+const cfg = () => makeClientConfig(createAuthenticationService());
 const enc = (s: string) => new TextEncoder().encode(s);
 
 async function pair(): Promise<{ a: Group; b: Group }> {
