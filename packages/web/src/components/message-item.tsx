@@ -1,6 +1,8 @@
 import { memo } from 'react';
 import type { ChatMessage, MessageState } from '@sealroom/protocol';
 import { formatDateTime, formatTime, isoTime } from '../lib/format.ts';
+import type { TrustState } from '../lib/trust.ts';
+import { TrustBadge } from './trust-badge.tsx';
 
 const ownStateLabel: Partial<Record<MessageState, string>> = {
   sending: 'sending…',
@@ -9,7 +11,7 @@ const ownStateLabel: Partial<Record<MessageState, string>> = {
 };
 
 /** One message. Everything from the network is rendered as React text children, never as markup. */
-export const MessageItem = memo(function MessageItem({ message }: { message: ChatMessage }) {
+export const MessageItem = memo(function MessageItem({ message, senderState }: { message: ChatMessage; senderState: TrustState }) {
   const { own, state } = message;
   const stateLabel = own ? ownStateLabel[state] : undefined;
   return (
@@ -24,6 +26,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Cha
       <div className="message__bubble">
         <div className="message__meta">
           <span className="message__sender">{own ? 'you' : message.sender}</span>
+          {own ? null : <TrustBadge state={senderState} handle={message.sender} />}
           <time className="message__time" dateTime={isoTime(message.time)} title={formatDateTime(message.time)}>
             {formatTime(message.time)}
           </time>

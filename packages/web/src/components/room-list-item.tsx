@@ -2,9 +2,9 @@ import type { RoomSummary } from '@sealroom/protocol';
 import { roomDisplayName, roomStatusLabel } from '../lib/format.ts';
 import { RoomBadges } from './room-badges.tsx';
 
-type Props = { room: RoomSummary; selected: boolean; unread: boolean; onSelect: (roomId: string) => void };
+type Props = { room: RoomSummary; selected: boolean; unread: boolean; warnings: number; onSelect: (roomId: string) => void };
 
-export function RoomListItem({ room, selected, unread, onSelect }: Props) {
+export function RoomListItem({ room, selected, unread, warnings, onSelect }: Props) {
   const status = roomStatusLabel(room.status);
   return (
     <li>
@@ -19,6 +19,11 @@ export function RoomListItem({ room, selected, unread, onSelect }: Props) {
       >
         <span className="room-item__top">
           <span className="room-item__name">{roomDisplayName(room)}</span>
+          {warnings > 0 ? (
+            <span className="warning-mark" data-testid="room-warning" aria-label={`${warnings} security warnings`} title={`${warnings} security warnings`}>
+              ⚠
+            </span>
+          ) : null}
           {unread ? <span className="unread-dot" aria-label="new messages" /> : null}
         </span>
         <span className="room-item__meta">

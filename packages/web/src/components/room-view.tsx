@@ -1,16 +1,31 @@
-import type { RoomSummary } from '@sealroom/protocol';
+import type { RoomSummary, SecurityEvent } from '@sealroom/protocol';
 import { useMessages } from '../hooks/use-messages.ts';
 import { roomDisplayName } from '../lib/format.ts';
+import { sendBlock } from '../lib/trust.ts';
 import { Composer } from './composer.tsx';
 import { RoomBadges } from './room-badges.tsx';
+import { SecurityBanner } from './security-banner.tsx';
+import { SendBlocked } from './send-blocked.tsx';
 import { Timeline } from './timeline.tsx';
 
-type Props = { room: RoomSummary; session: number; membersOpen: boolean; onToggleMembers: () => void };
+type Props = {
+  room: RoomSummary;
+  session: number;
+  membersOpen: boolean;
+  onToggleMembers: () => void;
+  /** Undismissed security events about this room. */
+  events: readonly SecurityEvent[];
+  onDismiss: (e: SecurityEvent) => void;
+  onVerify: (handle: string) => void;
+  onShowEvents: () => void;
+};
 
 function disabledReason(room: RoomSummary): string | null {
   switch (room.status) {
     case 'active':
       return null;
+    case 'held':
+      return 'On hold until you accept a changed key.';
     case 'left':
       return 'You left this room.';
     case 'removed':
@@ -20,8 +35,10 @@ function disabledReason(room: RoomSummary): string | null {
   }
 }
 
-export function RoomView({ room, session, membersOpen, onToggleMembers }: Props) {
+export function RoomView({ room, session, membersOpen, onToggleMembers, events, onDismiss, onVerify, onShowEvents }: Props) {
   const { messages, loading, error, upsert } = useMessages(room.roomId, session);
+  const block = sendBlock(room);
+  const reason = disabledReason(room) ?? (block !== null ? 'Blocked until you accept a changed key.' : null);
   return (
     <section className="room-view" aria-label={roomDisplayName(room)} data-testid="room-view" data-room-id={room.roomId}>
       <header className="room-view__header">
@@ -40,8 +57,17 @@ export function RoomView({ room, session, membersOpen, onToggleMembers }: Props)
           Members ({room.members})
         </button>
       </header>
+      <SecurityBanner
+        events={events}
+        onDismiss={onDismiss}
+        onVerify={onVerify}
+        onShowAll={onShowEvents}
+        testId="room-security-banner"
+        label="Security notices for this room"
+      />
       <Timeline roomId={room.roomId} messages={messages} loading={loading} error={error} />
-      <Composer key={room.roomId} roomId={room.roomId} disabledReason={disabledReason(room)} onSent={upsert} />
+      {block !== null && room.status !== 'left' && room.status !== 'removed' ? <SendBlocked block={block} onVerify={onVerify} /> : null}
+      <Composer key={room.roomId} roomId={room.roomId} disabledReason={reason} onSent={upsert} />
     </section>
   );
 }

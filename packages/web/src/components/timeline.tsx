@@ -1,5 +1,7 @@
 import { useLayoutEffect, useRef } from 'react';
 import type { ChatMessage } from '@sealroom/protocol';
+import { useTrust } from '../hooks/trust-context.ts';
+import { trustStateOf } from '../lib/trust.ts';
 import { ErrorText } from './error-text.tsx';
 import { MessageItem } from './message-item.tsx';
 
@@ -9,6 +11,7 @@ const STICKY_PX = 120;
 type Props = { roomId: string; messages: readonly ChatMessage[]; loading: boolean; error: unknown };
 
 export function Timeline({ roomId, messages, loading, error }: Props) {
+  const { contacts } = useTrust();
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const seen = useRef<{ roomId: string; count: number; lastId: string | undefined }>({ roomId, count: 0, lastId: undefined });
@@ -50,7 +53,7 @@ export function Timeline({ roomId, messages, loading, error }: Props) {
       {messages.length === 0 && !loading ? <p className="muted empty-note">No messages yet. Say hello.</p> : null}
       <ol className="timeline__list" aria-live="polite">
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} senderState={m.own ? 'self' : trustStateOf(m.sender, contacts)} />
         ))}
       </ol>
     </div>

@@ -13,7 +13,8 @@ export function useMembers(room: RoomSummary, session: number) {
 
   useEffect(() => api.on('room', (r) => r.roomId === roomId && setTick((n) => n + 1)), [api, roomId]);
 
-  const member = status === 'active' || status === 'failed';
+  // A held room still lists its members: that is where the user sees whose key changed.
+  const member = status === 'active' || status === 'held' || status === 'failed';
   useEffect(() => {
     if (!member) {
       setMembers({ roomId, list: [] });

@@ -29,6 +29,8 @@ export function roomStatusLabel(status: RoomStatus): string | null {
   switch (status) {
     case 'active':
       return null;
+    case 'held':
+      return 'on hold';
     case 'left':
       return 'left';
     case 'removed':
