@@ -1,78 +1,55 @@
 import { CliErrorCode, SealroomError, type ChatMessage } from '@sealroom/protocol';
-import { formatMember, formatMessage, formatRoom, messageJson } from './format.js';
+import { CONTACT_COMMANDS, planContactCommand } from './contact-commands.js';
+import { planEventsCommand } from './event-commands.js';
+import { formatMember, formatMessage, formatRoom, jsonLine, messageJson } from './format.js';
+import { planInviteCommand } from './invite-commands.js';
 import { LocalApiClient } from './local-api-client.js';
+import { need, untilStopped, usageError, type ScriptFlags, type ScriptRun } from './_script.js';
 
-export const SCRIPT_COMMANDS = new Set(['whoami', 'rooms', 'members', 'send', 'messages']);
+export type { ScriptFlags } from './_script.js';
 
-type Flags = { json: boolean; open: boolean; follow: boolean };
+export const SCRIPT_COMMANDS = new Set(['whoami', 'rooms', 'members', 'send', 'messages', 'invites', 'events', ...CONTACT_COMMANDS]);
 
-function need(args: string[], n: number, usage: string): string[] {
-  if (args.length !== n) throw new SealroomError(CliErrorCode.Usage, `usage: sealroom ${usage}`);
-  return args;
-}
-
-/** The scripting commands: each is one local-API call (or a stream, for --follow). */
-export async function scriptCommand(proxyUrl: string, cmd: string, args: string[], f: Flags): Promise<number> {
-  const api = await LocalApiClient.connect(proxyUrl);
-  const out = (s: string) => process.stdout.write(`${s}\n`);
-  try {
-    switch (cmd) {
-      case 'whoami': {
+/**
+ * Check a scripting command's arguments and return what it will do. Throws a usage error (exit 2) before
+ * anything connects, so a mistyped command never reaches the proxy.
+ */
+export function planScriptCommand(cmd: string, args: string[], f: ScriptFlags): ScriptRun {
+  if (CONTACT_COMMANDS.has(cmd)) return planContactCommand(cmd, args, f);
+  switch (cmd) {
+    case 'whoami':
+      need(args, 0, 'whoami [--json]');
+      return async (api, out) => {
         const { me } = await api.call('whoami', {});
-        if (f.json) out(JSON.stringify(me));
+        if (f.json) out(jsonLine(me));
         else out(`${me.handle ?? '(no identity yet)'}  ${me.fingerprint ?? ''}  relay ${me.server} ${me.connected ? 'connected' : 'disconnected'}`);
         return 0;
-      }
-      case 'rooms': {
-        const [sub, ...rest] = args;
-        if (sub === 'list') {
-          const { rooms } = await api.call('rooms.list', {});
-          if (f.json) out(JSON.stringify(rooms));
-          else for (const r of rooms) out(formatRoom(r));
-          return 0;
-        }
-        if (sub === 'create') {
-          const [name] = need(rest, 1, 'rooms create NAME [--open]');
-          const { room } = await api.call('rooms.create', { name: name!, open: f.open });
-          out(room.roomId);
-          return 0;
-        }
-        if (sub === 'join') {
-          const [roomId] = need(rest, 1, 'rooms join ROOM_ID');
-          const { room } = await api.call('rooms.join', { roomId: roomId as never });
-          out(room.roomId);
-          return 0;
-        }
-        if (sub === 'invite' || sub === 'remove') {
-          const [roomId, handle] = need(rest, 2, `rooms ${sub} ROOM_ID HANDLE`);
-          await api.call(sub === 'invite' ? 'rooms.invite' : 'rooms.remove', { roomId: roomId as never, handle: handle as never });
-          return 0;
-        }
-        if (sub === 'leave') {
-          const [roomId] = need(rest, 1, 'rooms leave ROOM_ID');
-          await api.call('rooms.leave', { roomId: roomId as never });
-          return 0;
-        }
-        throw new SealroomError(CliErrorCode.Usage, 'usage: sealroom rooms list|create|join|invite|remove|leave …');
-      }
-      case 'members': {
-        const [roomId] = need(args, 1, 'members ROOM_ID [--json]');
+      };
+    case 'rooms':
+      return planRoomsCommand(args, f);
+    case 'members': {
+      const [roomId] = need(args, 1, 'members ROOM_ID [--json]');
+      return async (api, out) => {
         const { members } = await api.call('members.list', { roomId: roomId as never });
-        if (f.json) out(JSON.stringify(members));
+        if (f.json) out(jsonLine(members));
         else for (const m of members) out(formatMember(m));
         return 0;
-      }
-      case 'send': {
-        const [roomId, text] = need(args, 2, 'send ROOM_ID TEXT');
+      };
+    }
+    case 'send': {
+      const [roomId, text] = need(args, 2, 'send ROOM_ID TEXT');
+      return async (api, out) => {
         const { message } = await api.call('messages.send', { roomId: roomId as never, text: text! });
         // Exit 0 only once the relay has durably accepted it; otherwise it stays queued in the proxy.
         if (message.state !== 'sent')
           throw new SealroomError(CliErrorCode.ProxyUnreachable, `message ${message.id} queued but not yet accepted by the relay (${message.state})`);
         out(message.id);
         return 0;
-      }
-      case 'messages': {
-        const [roomId] = need(args, 1, 'messages ROOM_ID [--json] [--follow]');
+      };
+    }
+    case 'messages': {
+      const [roomId] = need(args, 1, 'messages ROOM_ID [--json] [--follow]');
+      return async (api, out) => {
         const print = (m: ChatMessage) => out(f.json ? messageJson(m) : formatMessage(m));
         const seen = new Set<string>();
         if (f.follow) {
@@ -87,17 +64,72 @@ export async function scriptCommand(proxyUrl: string, cmd: string, args: string[
           seen.add(`${m.id}:${m.state}`);
           print(m);
         }
-        if (!f.follow) return 0;
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-          api.socket.once('disconnect', () => resolve());
-        });
+        if (f.follow) await untilStopped(api);
         return 0;
-      }
-      default:
-        throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd}`);
+      };
     }
+    case 'invites':
+      return planInviteCommand(args, f);
+    case 'events':
+      return planEventsCommand(args, f);
+    default:
+      throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd}`);
+  }
+}
+
+function planRoomsCommand(args: string[], f: ScriptFlags): ScriptRun {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list':
+      need(rest, 0, 'rooms list [--json]');
+      return async (api, out) => {
+        const { rooms } = await api.call('rooms.list', {});
+        if (f.json) out(jsonLine(rooms));
+        else for (const r of rooms) out(formatRoom(r));
+        return 0;
+      };
+    case 'create': {
+      const [name] = need(rest, 1, 'rooms create NAME [--open]');
+      return async (api, out) => {
+        const { room } = await api.call('rooms.create', { name: name!, open: f.open });
+        out(room.roomId);
+        return 0;
+      };
+    }
+    case 'join': {
+      const [roomId] = need(rest, 1, 'rooms join ROOM_ID');
+      return async (api, out) => {
+        const { room } = await api.call('rooms.join', { roomId: roomId as never });
+        out(room.roomId);
+        return 0;
+      };
+    }
+    case 'invite':
+    case 'remove': {
+      const [roomId, handle] = need(rest, 2, `rooms ${sub} ROOM_ID HANDLE`);
+      return async (api) => {
+        await api.call(sub === 'invite' ? 'rooms.invite' : 'rooms.remove', { roomId: roomId as never, handle: handle as never });
+        return 0;
+      };
+    }
+    case 'leave': {
+      const [roomId] = need(rest, 1, 'rooms leave ROOM_ID');
+      return async (api) => {
+        await api.call('rooms.leave', { roomId: roomId as never });
+        return 0;
+      };
+    }
+    default:
+      throw usageError('rooms list|create|join|invite|remove|leave …');
+  }
+}
+
+/** Run one scripting command against the proxy at `proxyUrl`: one local-API call (or a stream, for --follow). */
+export async function scriptCommand(proxyUrl: string, cmd: string, args: string[], f: ScriptFlags): Promise<number> {
+  const run = planScriptCommand(cmd, args, f);
+  const api = await LocalApiClient.connect(proxyUrl);
+  try {
+    return await run(api, (s) => process.stdout.write(`${s}\n`));
   } finally {
     api.close();
   }
