@@ -63,10 +63,15 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     await alice.getByTestId('room-title').filter({ hasText: 'Plans' }).waitFor();
     await alice.getByTestId('invite-handle').fill('bob');
     await alice.getByTestId('invite-submit').click();
-    await alice.locator('[data-testid="member"][data-handle="bob"]').waitFor();
 
-    await bob.getByTestId('room-item').first().waitFor();
-    await bob.getByTestId('room-item').first().click();
+    // An invitation is not a join: bob sees it waiting, accepts, and the room opens.
+    const invitation = bob.getByTestId('invitation').filter({ hasText: 'Plans' });
+    await invitation.waitFor({ timeout: 15_000 });
+    expect(await bob.getByTestId('room-item').count()).toBe(0);
+    await invitation.getByTestId('invitation-accept').click();
+    await bob.getByTestId('room-title').filter({ hasText: 'Plans' }).waitFor({ timeout: 15_000 });
+    await invitation.waitFor({ state: 'detached' });
+    await alice.locator('[data-testid="member"][data-handle="bob"]').waitFor();
 
     const t0 = Date.now();
     await alice.getByTestId('composer').fill('Hello <b>bob</b> 👋');
