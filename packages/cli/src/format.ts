@@ -64,7 +64,8 @@ export function formatInvitation(i: Invitation): string {
 /** One line per security event: time, kind, room, handle, then the code (for warnings) and the text. */
 export function formatEvent(e: SecurityEvent): string {
   const code = e.code === null ? '' : `${escapeControls(e.code)}: `;
-  return `${formatTime(e.time)}  ${escapeControls(e.kind)}  ${e.roomId ?? '-'}  ${e.handle === null ? '-' : escapeControls(e.handle)}  ${code}${escapeControls(e.text)}`;
+  const about = [e.kind, e.roomId ?? '-', e.handle ?? '-'].map(escapeControls).join('  ');
+  return `${formatTime(e.time)}  ${about}  ${code}${escapeControls(e.text)}`;
 }
 
 export function messageJson(m: ChatMessage): string {

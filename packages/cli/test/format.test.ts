@@ -86,7 +86,7 @@ describe('escaping untrusted text', () => {
       formatMessage(m),
       formatRoom(room({ name: nasty, keyChanged: [nasty] })),
       formatInvitation(inv),
-      formatEvent(event({ text: nasty, code: nasty, handle: nasty })),
+      formatEvent(event({ text: nasty, code: nasty, handle: nasty, roomId: nasty })),
       formatContact(contact({ state: 'changed', pendingFingerprint: nasty })),
     ];
     for (const line of lines) {
