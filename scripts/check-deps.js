@@ -6,12 +6,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
-/** Allowed @sealroom/* imports per package (protocol ← mls ← client ← {proxy, cli}; protocol ← server; protocol ← web). */
+/**
+ * Allowed @sealroom/* imports per package (protocol ← mls ← client ← {proxy, cli}; protocol ← mls ← server;
+ * protocol ← web). The relay uses mls only to decode public MLS framing (commit-inspection.ts); it never
+ * holds keys — docs/architecture.md, "The relay reads public MLS framing".
+ */
 const allowed = {
   protocol: [],
   mls: ['protocol'],
   client: ['protocol', 'mls'],
-  server: ['protocol'],
+  server: ['protocol', 'mls'],
   proxy: ['protocol', 'client'],
   web: ['protocol'],
   cli: ['protocol', 'client', 'server', 'proxy'],
@@ -25,6 +29,8 @@ const restricted = [
 ];
 /** The untrusted relay may use node:crypto only to make challenges and verify device signatures. */
 const serverCryptoFiles = new Set(['packages/server/src/ed25519-verify.ts', 'packages/server/src/connection.ts', 'packages/server/src/session-handlers.ts']);
+/** The relay reads public MLS framing in one place only; keys and group state never reach it. */
+const serverMlsFiles = new Set(['packages/server/src/external-commit-check.ts']);
 
 const errors = [];
 const importRe = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;
@@ -52,6 +58,8 @@ for (const pkg of Object.keys(allowed)) {
       if (spec.startsWith('@sealroom/')) {
         const dep = spec.slice('@sealroom/'.length).split('/')[0];
         if (!allowed[pkg].includes(dep)) errors.push(`${rel}: ${pkg} must not import @sealroom/${dep}`);
+        if (pkg === 'server' && dep === 'mls' && !serverMlsFiles.has(rel))
+          errors.push(`${rel}: the relay may decode MLS framing only in ${[...serverMlsFiles].join(', ')}`);
       } else if (spec.startsWith('.')) {
         edges.push(resolve(dirname(f), spec.replace(/\.js$/, '.ts')));
       } else {

@@ -1,6 +1,7 @@
 import { RelayErrorCode, roomCommitRequest } from '@sealroom/protocol';
 import { callerOf } from './caller.js';
 import { allCanonicalBase64 } from './canonical-base64.js';
+import { checkExternalCommit } from './external-commit-check.js';
 import { fail, register } from './handler.js';
 import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
 
@@ -8,6 +9,7 @@ import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './rela
  * room.commit: the relay's one ordering decision. A commit is accepted only if it was created in the room's
  * current epoch (compare-and-set in the store, RFC 9420 §14 / RFC 9750 §5.2); a loser changes nothing and
  * gets ERR_RELAY_STALE_EPOCH. Fan-out and Welcome delivery happen only after the transaction has committed.
+ * External commits are also read (public framing only, no keys): see `checkExternalCommit`.
  */
 export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket): void {
   register(ctx, socket, {
@@ -27,6 +29,24 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         if (!room.open) return fail(RelayErrorCode.RoomClosed);
         // RFC 9420 §12.4.3.2: an external commit carries no Add, so it can only bring in its committer.
         if (req.adds.length > 0) return fail(RelayErrorCode.BadRequest, 'external commits add no one else');
+        // Lost the race: the store's compare-and-set would refuse it too, and the room's GroupInfo (which
+        // the checks below resolve leaves against) already describes a later epoch.
+        if (req.epoch !== room.epoch) return fail(RelayErrorCode.StaleEpoch);
+        const [callerKey] = await ctx.store.accountKeys([caller]);
+        if (callerKey === null || callerKey === undefined) return fail(RelayErrorCode.Internal);
+        const verdict = checkExternalCommit({
+          roomId: req.roomId,
+          epoch: req.epoch,
+          commit: req.commit,
+          caller,
+          callerKey,
+          removes: req.removes,
+          groupInfo: room.groupInfo,
+        });
+        if (!verdict.ok) {
+          ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${verdict.reason}`);
+          return fail(RelayErrorCode.CommitRefused, verdict.reason);
+        }
       } else if (!(await ctx.store.isRouted(req.roomId, caller))) {
         return fail(RelayErrorCode.NotMember);
       }

@@ -10,6 +10,8 @@ import {
   type TestClient,
   type TestRelay,
 } from './helpers.js';
+import { generateIdentity, honestJoin, newOpenGroup, relayIdentityOf } from './mls-fixtures.js';
+import type { Identity as MlsIdentity } from '@sealroom/mls';
 
 let relay: TestRelay;
 const clients: TestClient[] = [];
@@ -17,6 +19,12 @@ let n = 0;
 /** A fresh authenticated client with a unique handle. */
 async function user(name: string): Promise<TestClient> {
   const c = await connectClient(relay.url, `${name}-${n++}`);
+  clients.push(c);
+  return c;
+}
+/** A client whose relay login key is the MLS identity's key (external commits are checked against it). */
+async function mlsUser(id: MlsIdentity): Promise<TestClient> {
+  const c = await connectClient(relay.url, id.handle, relayIdentityOf(id));
   clients.push(c);
   return c;
 }
@@ -288,26 +296,34 @@ describe('open rooms: external commit', () => {
   });
 
   it('lets a non-member join an open room, publishing the new GroupInfo', async () => {
+    // Real MLS: the relay reads external commits (public framing), so they must be real ones.
     const alice = await user('alice');
-    const dan = await user('dan');
     const roomId = hexId();
-    await alice.call('room.create', { roomId, open: true, groupInfo: payload() });
+    const mAlice = await generateIdentity(alice.handle);
+    const opened = await newOpenGroup(mAlice, roomId);
+    await alice.call('room.create', { roomId, open: true, groupInfo: opened.groupInfo });
+    const mDan = await generateIdentity(`dan-${n++}`);
+    const dan = await mlsUser(mDan);
     const info = await dan.call('room.info', { roomId });
-    expect(await dan.call('room.commit', commitReq({ roomId, epoch: info.epoch, external: true }))).toMatchObject({
+    const danAt0 = await honestJoin(info.groupInfo as string, mDan);
+    expect(await dan.call('room.commit', { ...commitReq({ roomId, epoch: info.epoch, external: true }), commit: danAt0.commit })).toMatchObject({
       ok: false,
       code: 'ERR_RELAY_BAD_REQUEST',
     });
     // Another external commit wins first: the loser gets STALE_EPOCH and retries at the new epoch.
-    const erin = await user('erin');
-    const gi1 = payload();
-    expect(await erin.call('room.commit', commitReq({ roomId, epoch: 0, external: true, groupInfo: gi1 }))).toMatchObject({ ok: true, seq: 1 });
-    expect(await dan.call('room.commit', commitReq({ roomId, epoch: 0, external: true, groupInfo: payload() }))).toMatchObject({
+    const mErin = await generateIdentity(`erin-${n++}`);
+    const erin = await mlsUser(mErin);
+    const erinJoin = await honestJoin(opened.groupInfo, mErin);
+    const gi1 = erinJoin.groupInfo;
+    expect(await erin.call('room.commit', { ...commitReq({ roomId, epoch: 0, external: true, groupInfo: gi1 }), commit: erinJoin.commit })).toMatchObject({ ok: true, seq: 1 });
+    expect(await dan.call('room.commit', { ...commitReq({ roomId, epoch: 0, external: true, groupInfo: danAt0.groupInfo }), commit: danAt0.commit })).toMatchObject({
       ok: false,
       code: 'ERR_RELAY_STALE_EPOCH',
     });
     expect(await dan.call('room.info', { roomId })).toMatchObject({ epoch: 1, groupInfo: gi1 });
-    const gi2 = payload();
-    const join = commitReq({ roomId, epoch: 1, external: true, groupInfo: gi2 });
+    const danAt1 = await honestJoin(gi1, mDan);
+    const gi2 = danAt1.groupInfo;
+    const join: Record<string, unknown> = { ...commitReq({ roomId, epoch: 1, external: true, groupInfo: gi2 }), commit: danAt1.commit };
     expect(await dan.call('room.commit', join)).toEqual({ ok: true, seq: 2, duplicate: false });
     await waitUntil(() => alice.entries.some((e) => e.msgId === join.msgId));
     expect(await dan.call('room.info', { roomId })).toEqual({
