@@ -5,6 +5,7 @@ import {
   dismissKey,
   eventSeverity,
   eventTitle,
+  globalEvents,
   mergeEvents,
   parseDismissed,
   serialiseDismissed,
@@ -51,6 +52,12 @@ describe('dismissals', () => {
     expect(activeEvents(events, dismissed, { roomId: null }).map((e) => e.id)).toEqual([3]);
     // Same id, different time (a proxy started over): not dismissed.
     expect(activeEvents([ev(1, { time: 9 })], dismissed, { roomId: room })).toHaveLength(1);
+  });
+  it('global notices: no room, or a room the user has no entry for', () => {
+    const other = 'ffffffffffffffffffffffffffffffff';
+    const events = [ev(1), ev(2, { roomId: null }), ev(3, { roomId: other }), ev(4, { roomId: null })];
+    expect(globalEvents(events, new Set([dismissKey(events[3]!)]), new Set([room])).map((e) => e.id)).toEqual([2, 3]);
+    expect(globalEvents(events, new Set(), new Set([room, other])).map((e) => e.id)).toEqual([2, 4]);
   });
   it('count undismissed warnings per room', () => {
     const events = [ev(1, { kind: 'key-changed' }), ev(2, { kind: 'key-changed' }), ev(3), ev(4, { kind: 'key-changed', roomId: null })];

@@ -7,7 +7,7 @@ import { useContacts } from '../hooks/use-contacts.ts';
 import { useInvites } from '../hooks/use-invites.ts';
 import { useRooms } from '../hooks/use-rooms.ts';
 import { useSecurityEvents } from '../hooks/use-security-events.ts';
-import { activeEvents, dismissKey, warningCountsByRoom } from '../lib/security-events.ts';
+import { activeEvents, dismissKey, globalEvents as globalScope, warningCountsByRoom } from '../lib/security-events.ts';
 import { EventsView } from './events-view.tsx';
 import { Header } from './header.tsx';
 import { MemberPanel } from './member-panel.tsx';
@@ -70,7 +70,11 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
   const trust = useMemo<Trust>(() => ({ contacts, openVerify, noteContact: note }), [contacts, openVerify, note]);
 
   const selected = rooms.find((r) => r.roomId === selectedId) ?? null;
-  const globalEvents = activeEvents(security.events, security.dismissed, { roomId: null });
+  // Until the rooms are listed, every room is "known": their events must not flash up as global notices.
+  const known = useMemo(() => new Set(rooms.map((r) => r.roomId)), [rooms]);
+  const globalEvents = loading
+    ? activeEvents(security.events, security.dismissed, { roomId: null })
+    : globalScope(security.events, security.dismissed, known);
   const roomEvents = selected === null ? [] : activeEvents(security.events, security.dismissed, { roomId: selected.roomId });
   const roomWarnings = useMemo(() => warningCountsByRoom(security.events, security.dismissed), [security.events, security.dismissed]);
   const undismissed = security.events.filter((e) => !security.dismissed.has(dismissKey(e))).length;

@@ -21,17 +21,6 @@ export function MemberItem({ member, canRemove, removing, onRemove }: Props) {
         <span className="member__handle">{member.handle}</span>
         {member.self ? <span className="badge badge--self">you</span> : null}
         <TrustBadge state={state} handle={member.handle} />
-        {!member.self ? (
-          <button
-            type="button"
-            className={`button button--small ${state === 'changed' ? 'button--danger' : 'button--ghost'} member__verify`}
-            data-testid="member-verify"
-            onClick={() => openVerify(member.handle)}
-            title={`Safety number with ${member.handle}`}
-          >
-            {state === 'verified' ? 'Safety number' : state === 'changed' ? 'Review key' : 'Verify'}
-          </button>
-        ) : null}
         {!member.self && canRemove ? (
           <button
             type="button"
@@ -44,9 +33,22 @@ export function MemberItem({ member, canRemove, removing, onRemove }: Props) {
           </button>
         ) : null}
       </div>
-      <span className="fingerprint" title={member.fingerprint}>
-        {shortFingerprint(member.fingerprint)}
-      </span>
+      <div className="member__sub">
+        <span className="fingerprint" title={member.fingerprint}>
+          {shortFingerprint(member.fingerprint)}
+        </span>
+        {!member.self ? (
+          <button
+            type="button"
+            className={`button button--small ${state === 'changed' ? 'button--danger' : 'button--ghost'} member__verify`}
+            data-testid="member-verify"
+            onClick={() => openVerify(member.handle)}
+            title={`Safety number with ${member.handle}`}
+          >
+            {state === 'verified' ? 'Safety number' : state === 'changed' ? 'Review key' : 'Verify'}
+          </button>
+        ) : null}
+      </div>
     </li>
   );
 }

@@ -79,6 +79,18 @@ export function activeEvents(
   return events.filter((e) => e.roomId === scope.roomId && !dismissed.has(dismissKey(e)));
 }
 
+/**
+ * Undismissed events for the global notices: those about no room, and those about a room the user has no
+ * entry for (a refused invitation, a room already forgotten), which no room banner would ever show.
+ */
+export function globalEvents(
+  events: readonly SecurityEvent[],
+  dismissed: ReadonlySet<string>,
+  knownRoomIds: ReadonlySet<string>,
+): SecurityEvent[] {
+  return events.filter((e) => (e.roomId === null || !knownRoomIds.has(e.roomId)) && !dismissed.has(dismissKey(e)));
+}
+
 /** Undismissed warnings per room, for markers in the room list. */
 export function warningCountsByRoom(events: readonly SecurityEvent[], dismissed: ReadonlySet<string>): ReadonlyMap<string, number> {
   const counts = new Map<string, number>();
