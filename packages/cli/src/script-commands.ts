@@ -15,6 +15,8 @@ export const SCRIPT_COMMANDS = new Set(['whoami', 'rooms', 'members', 'send', 'm
  * anything connects, so a mistyped command never reaches the proxy.
  */
 export function planScriptCommand(cmd: string, args: string[], f: ScriptFlags): ScriptRun {
+  // A safety number given to the wrong command would be silently ignored; the user meant to check it.
+  if (f.number !== undefined && cmd !== 'verify') throw usageError('verify HANDLE --number DIGITS  (--number is only for verify)');
   if (CONTACT_COMMANDS.has(cmd)) return planContactCommand(cmd, args, f);
   switch (cmd) {
     case 'whoami':

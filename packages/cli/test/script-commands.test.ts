@@ -61,6 +61,7 @@ describe('usage errors exit 2, before anything connects', () => {
     [['events', 'x'], 'events [--json] [--follow]'],
     [['members'], 'members ROOM_ID [--json]'],
     [['rooms', 'nope'], 'rooms list|create|join|invite|remove|leave'],
+    [['trust', 'bob', '--number', DIGITS], '--number is only for verify'],
   ])('sealroom %j', async (args, usage) => {
     const r = await run(args, env);
     expect(r.code).toBe(2);
