@@ -45,9 +45,16 @@ export async function waitForText(c: SealroomClient, roomId: string, text: strin
   await until(`${c.handle} to see "${text}"`, async () => (await textsOf(c, roomId).catch((): string[] => [])).includes(text), timeoutMs);
 }
 
-/** Invite `invitee` into the room and wait until its device has joined from the Welcome. */
+/** Wait until `invitee` holds a pending invitation to the room. */
+export async function waitForInvitation(invitee: SealroomClient, roomId: string, timeoutMs = 10_000): Promise<void> {
+  await until(`${invitee.handle} to be invited`, async () => (await invitee.invitations()).some((i) => i.roomId === roomId), timeoutMs);
+}
+
+/** Invite `invitee` into the room, have it accept the invitation, and wait until its device has joined. */
 export async function inviteAndWait(inviter: SealroomClient, invitee: SealroomClient, roomId: string): Promise<void> {
   await inviter.invite(roomId, invitee.handle!);
+  await waitForInvitation(invitee, roomId);
+  await invitee.acceptInvitation(roomId);
   await until(`${invitee.handle} to join`, async () =>
     (await invitee.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'),
   );

@@ -1,5 +1,4 @@
-import type { ChatMessage, RoomStatus } from '@sealroom/protocol';
-import type { KeyDirectory } from '@sealroom/mls';
+import type { ChatMessage, ContactState, RoomStatus, SecurityEvent } from '@sealroom/protocol';
 
 /** A commit we built and sent but have not yet seen accepted: resent byte-for-byte after a reconnect. */
 export type PendingCommit = {
@@ -28,7 +27,43 @@ export type RoomRecord = {
   pendingCommit: PendingCommit | null;
   /** Handles that asked to leave and are still in the tree. */
   pendingLeaves: string[];
+  /**
+   * Handles a member removed (not those who left): an external join by one of them is refused until
+   * someone invites it again. Learned from MLS (a removal no self-remove proposal asked for) and, for
+   * newcomers, from the room metadata.
+   */
+  removed: string[];
 };
+
+/**
+ * What this device knows of a handle's identity key. Keyed by handle; `identityKey` is the account key
+ * the relay binds to the handle. Multi-device later adds device keys endorsed by it (docs/architecture.md).
+ */
+export type ContactRecord = {
+  handle: string;
+  identityKey: Uint8Array;
+  firstSeen: number;
+  state: ContactState;
+  verifiedAt: number | null;
+  /** A different key offered for this handle, held until the user accepts it (state `changed`). */
+  pendingKey: Uint8Array | null;
+};
+
+/** A Welcome processed but not accepted yet: the joined group waits here, nothing is a room until accept. */
+export type InvitationRecord = {
+  roomId: string;
+  /** Seq of the commit that added us: catch-up starts after it. */
+  seq: number;
+  /** The group state as joined from the Welcome. */
+  group: Uint8Array;
+  name: string | null;
+  open: boolean;
+  invitedBy: string | null;
+  removed: string[];
+  receivedAt: number;
+};
+
+export type NewSecurityEvent = Omit<SecurityEvent, 'id' | 'time'>;
 
 /** A ciphertext waiting for the relay's ack; retries send these exact bytes (no nonce is reused). */
 export type OutboxItem = {
@@ -55,13 +90,17 @@ export type RoomWrite = {
   messages?: ChatMessage[];
   outboxPut?: OutboxItem[];
   outboxDelete?: string[];
+  /** Contact records created or changed by the same operation (they change only if it succeeds). */
+  contacts?: ContactRecord[];
+  /** An invitation this write turns into a room (accept) or drops. */
+  invitationDelete?: string;
 };
 
 /**
  * Everything the engine persists. Implementations must make `writeRoom` atomic (all or nothing) and
  * durable before it resolves: that is what lets us ack, and never lose what was acked.
  */
-export interface ClientStore extends KeyDirectory {
+export interface ClientStore {
   getIdentity(): Promise<string | null>;
   setIdentity(encoded: string): Promise<void>;
 
@@ -78,6 +117,21 @@ export interface ClientStore extends KeyDirectory {
   listMessages(roomId: string, limit: number): Promise<ChatMessage[]>;
   listOutbox(): Promise<OutboxItem[]>;
   getOutboxItem(roomId: string, msgId: string): Promise<OutboxItem | null>;
+
+  /** The contacts with these handles (absent ones are simply missing from the map). */
+  getContacts(handles: readonly string[]): Promise<Map<string, ContactRecord>>;
+  listContacts(): Promise<ContactRecord[]>;
+  putContacts(contacts: ContactRecord[]): Promise<void>;
+
+  putInvitation(inv: InvitationRecord): Promise<void>;
+  getInvitation(roomId: string): Promise<InvitationRecord | null>;
+  listInvitations(): Promise<InvitationRecord[]>;
+  deleteInvitation(roomId: string): Promise<void>;
+
+  /** Persist a security event; ids increase. */
+  appendEvent(e: NewSecurityEvent): Promise<SecurityEvent>;
+  /** Events with id > after, oldest first, at most limit (the newest `limit` when after is 0). */
+  listEvents(after: number, limit: number): Promise<SecurityEvent[]>;
 
   close(): Promise<void>;
 }

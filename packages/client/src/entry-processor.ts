@@ -1,5 +1,6 @@
 import {
   ClientErrorCode,
+  Limits,
   MlsErrorCode,
   appPayloadSchema,
   fromBase64,
@@ -7,10 +8,12 @@ import {
   type AppPayload,
   type ChatMessage,
   type LogEntry,
+  type SecurityEventKind,
 } from '@sealroom/protocol';
 import { decodeGroup, encodeGroup, epochOf, membersOf, peekContentType, processIncoming, type Group } from '@sealroom/mls';
-import type { RoomRecord, RoomWrite } from './client-store.js';
+import type { ContactRecord, NewSecurityEvent, RoomRecord, RoomWrite } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
+import { verdictEvents } from './identity-gate.js';
 
 /** What processing one log entry asks the engine to do after it has been persisted. */
 export type EntryFollowUp =
@@ -19,7 +22,14 @@ export type EntryFollowUp =
   | { kind: 'members-changed' }
   | { kind: 'meta-seen'; seq: number };
 
-export type EntryResult = { write: RoomWrite & { room: RoomRecord }; messages: ChatMessage[]; followUps: EntryFollowUp[]; group: Group };
+export type EntryResult = {
+  write: RoomWrite & { room: RoomRecord };
+  messages: ChatMessage[];
+  followUps: EntryFollowUp[];
+  group: Group;
+  /** Security events to persist and show once the write has landed. */
+  events: NewSecurityEvent[];
+};
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -49,14 +59,17 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   const messages: ChatMessage[] = [];
   const followUps: EntryFollowUp[] = [];
   const outboxDelete: string[] = [];
-  const warn = (code: string, text: string) => ctx.events.emit('warning', { roomId: room.roomId, code, text });
+  const contacts: ContactRecord[] = [];
+  const events: NewSecurityEvent[] = [];
+  const warn = (kind: SecurityEventKind, code: string | null, text: string, handle: string | null = null) =>
+    events.push({ kind, roomId: room.roomId, handle, code, text });
   const done = (): EntryResult => {
     next.epoch = epochOf(group);
     // Re-encode only if this entry changed the state (most entries of our own do not).
     const bytes = group === initial ? room.group : encodeGroup(group);
     next.group = bytes;
     ctx.groups.set(room.roomId, bytes, group);
-    return { write: { room: next, messages, outboxDelete }, messages, followUps, group };
+    return { write: { room: next, messages, outboxDelete, contacts }, messages, followUps, group, events };
   };
 
   if (room.status !== 'active') return done();
@@ -67,7 +80,9 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   // Our own commit, now accepted: adopt the state we prepared when we built it.
   if (entry.kind === 'commit' && room.pendingCommit?.msgId === entry.msgId) {
     group = decodeGroup(room.pendingCommit.newGroup, ctx.config);
+    const { adds, removes } = room.pendingCommit;
     next.pendingCommit = null;
+    next.removed = banList(room, adds, removes);
     followUps.push({ kind: 'members-changed' });
     pruneLeaves(next, group);
     return done();
@@ -77,13 +92,14 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   if (entry.kind === 'application' && (outboxed || existing?.own)) {
     if (outboxed) outboxDelete.push(entry.msgId);
     if (existing && (existing.state !== 'sent' || existing.seq === null)) messages.push({ ...existing, state: 'sent', seq: entry.seq });
-    else if (existing && existing.seq !== entry.seq) warn(ClientErrorCode.BadPayload, `message ${entry.msgId} replayed at seq ${entry.seq}; ignored`);
+    else if (existing && existing.seq !== entry.seq)
+      warn('replay', ClientErrorCode.BadPayload, `the relay replayed message ${entry.msgId} at seq ${entry.seq}; ignored`);
     return done();
   }
 
   const declared = peekContentType(fromBase64(entry.data));
   if (declared !== entry.kind) {
-    warn(ClientErrorCode.BadPayload, `entry at seq ${entry.seq} is a ${declared ?? 'malformed message'} delivered as ${entry.kind}; ignored`);
+    warn('relay-contradicted', ClientErrorCode.BadPayload, `entry at seq ${entry.seq} is a ${declared ?? 'malformed message'} delivered as ${entry.kind}; ignored`);
     if (entry.kind === 'application' && !existing) messages.push(undecryptable(room, entry));
     return done();
   }
@@ -91,24 +107,74 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   if (entry.kind === 'commit') {
     // Someone else's commit won this epoch: any commit of ours from the same epoch is dead.
     next.pendingCommit = null;
+    const stop = (code: string, text: string, kind: SecurityEventKind = 'commit-refused', handle: string | null = null) => {
+      group = initial;
+      next.status = 'failed';
+      warn(kind, code, `${text}; the room is stopped on this device`, handle);
+      return done();
+    };
+    let r;
     try {
-      const r = await processIncoming(group, fromBase64(entry.data));
+      r = await processIncoming(group, fromBase64(entry.data));
       if (r.kind !== 'commit') throw new Error('not a commit');
-      if (r.sender === null && !room.open) {
-        // Only open rooms publish GroupInfo; an external commit into an invite-only room means someone
-        // (the relay or a member) is trying to add a reader. Refuse it loudly rather than follow.
-        next.status = 'failed';
-        warn(MlsErrorCode.CommitRejected, `refused an external join into this invite-only room at seq ${entry.seq}; the room is stopped`);
-        return done();
-      }
-      group = r.group;
-      if (r.removedSelf) next.status = 'removed';
-      followUps.push({ kind: 'members-changed' });
     } catch (e) {
       // We cannot follow the group past a commit we cannot process (security.md C2): stop, and say so.
-      next.status = 'failed';
-      warn(isSealroomError(e) ? e.code : MlsErrorCode.CommitRejected, `could not process the commit at seq ${entry.seq}; the room is stopped`);
+      return stop(isSealroomError(e) ? e.code : MlsErrorCode.CommitRejected, `could not process the commit at seq ${entry.seq}`);
     }
+    if (r.sender === null) {
+      // An external commit (RFC 9420 §12.4.3.2): the relay checks these too; members check again.
+      const joiner = r.added.length === 1 ? r.added[0]! : null;
+      if (!room.open)
+        // Only open rooms publish GroupInfo; an external commit into an invite-only room means someone
+        // (the relay or a member) is trying to add a reader. Refuse it loudly rather than follow.
+        return stop(MlsErrorCode.CommitRejected, `refused an external join into this invite-only room at seq ${entry.seq}`);
+      if (!joiner) return stop(ClientErrorCode.CommitRefused, `refused an external commit at seq ${entry.seq} that adds ${r.added.length} members`);
+      const others = r.removed.filter((m) => m.handle !== joiner.handle);
+      if (others.length > 0)
+        return stop(
+          ClientErrorCode.CommitRefused,
+          `refused an external commit by ${joiner.handle} that removes ${others.map((m) => m.handle).join(', ')} (only its own old leaf may go)`,
+          'commit-refused',
+          joiner.handle,
+        );
+      if (joiner.handle !== entry.sender)
+        return stop(
+          ClientErrorCode.RelayContradicted,
+          `the relay says ${entry.sender} sent the external commit at seq ${entry.seq}, but it joins ${joiner.handle}`,
+          'relay-contradicted',
+          joiner.handle,
+        );
+      if (room.removed.includes(joiner.handle))
+        return stop(
+          ClientErrorCode.CommitRefused,
+          `${joiner.handle} was removed from this room and rejoined by itself; refused (a member must invite ${joiner.handle} again)`,
+          'commit-refused',
+          joiner.handle,
+        );
+    }
+    // Every credential the commit brings (added leaves, changed leaf keys) against the relay and our contacts.
+    const verdict = await ctx.gate.check(r.added, membersOf(r.group));
+    events.push(...verdictEvents(verdict, room.roomId, `the commit at seq ${entry.seq}`));
+    if (verdict.kind === 'refused') return stop(verdict.refusals[0]!.code, `refused the commit at seq ${entry.seq}`, 'commit-refused', verdict.refusals[0]!.handle);
+    if (verdict.kind === 'changed') {
+      // Held: nothing of this commit is applied and the sequence does not move, so accepting the new key
+      // later processes it again from the log.
+      group = initial;
+      next.lastSeq = room.lastSeq;
+      next.status = 'held';
+      contacts.push(...verdict.contacts);
+      return done();
+    }
+    contacts.push(...verdict.contacts);
+    group = r.group;
+    if (r.removedSelf) next.status = 'removed';
+    // A removal nobody asked for by a self-remove proposal is a ban: it sticks in open rooms (see removed).
+    next.removed = banList(
+      room,
+      r.added.map((m) => m.handle),
+      r.removed.map((m) => m.handle),
+    );
+    followUps.push({ kind: 'members-changed' });
     pruneLeaves(next, group);
     return done();
   }
@@ -124,7 +190,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
         }
       }
     } catch {
-      warn(MlsErrorCode.DecryptFailed, `rejected a proposal at seq ${entry.seq}`);
+      warn('commit-refused', MlsErrorCode.DecryptFailed, `rejected a proposal at seq ${entry.seq}`);
     }
     return done();
   }
@@ -132,7 +198,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   if (existing) {
     // A message id we have already shown: a replay (by the relay or a member). Never shown twice, never
     // overwritten — the stored plaintext stays as it is.
-    warn(ClientErrorCode.BadPayload, `message ${entry.msgId} replayed at seq ${entry.seq}; ignored`);
+    warn('replay', ClientErrorCode.BadPayload, `the relay replayed message ${entry.msgId} at seq ${entry.seq}; ignored`);
     return done();
   }
   try {
@@ -154,10 +220,20 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
         own: false,
       });
       if (r.sender.handle !== entry.sender)
-        warn(ClientErrorCode.BadPayload, `relay named ${entry.sender} as sender of a message MLS authenticates as ${r.sender.handle}`);
+        warn(
+          'relay-contradicted',
+          ClientErrorCode.BadPayload,
+          `the relay named ${entry.sender} as sender of a message MLS authenticates as ${r.sender.handle}`,
+          r.sender.handle,
+        );
     } else if (p.type === 'meta') {
+      const by = r.sender.handle;
+      if (room.name !== null && p.name !== room.name) warn('room-renamed', null, `${by} renamed the room to "${p.name}"`, by);
+      if (p.open !== room.open)
+        warn(p.open ? 'room-opened' : 'room-closed', null, `${by} made the room ${p.open ? 'open: anyone with its id can join' : 'invite-only'}`, by);
       next.name = p.name;
       next.open = p.open;
+      if (p.removed) next.removed = p.removed.filter((h) => !membersOf(group).some((m) => m.handle === h));
       followUps.push({ kind: 'meta-seen', seq: entry.seq });
     } else {
       followUps.push({ kind: 'meta-requested', by: r.sender.handle, seq: entry.seq });
@@ -179,6 +255,18 @@ function undecryptable(room: RoomRecord, entry: LogEntry): ChatMessage {
     state: 'undecryptable',
     own: false,
   };
+}
+
+/**
+ * The room's removed handles after a commit: a removal nobody asked for by a self-remove proposal is a ban
+ * that sticks in open rooms; an Add (a new invitation) lifts it. A leaf replaced by the same handle (key
+ * update, resync) is neither.
+ */
+function banList(room: RoomRecord, added: readonly string[], removed: readonly string[]): string[] {
+  const left = new Set(room.pendingLeaves);
+  const readmitted = new Set(added);
+  const banned = removed.filter((h) => !left.has(h) && !readmitted.has(h));
+  return [...new Set([...room.removed.filter((h) => !readmitted.has(h)), ...banned])].slice(-Limits.removedHandles);
 }
 
 /** Members who asked to leave and are gone from the tree need no more chores. */

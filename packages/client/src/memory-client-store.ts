@@ -1,6 +1,14 @@
-import type { ChatMessage } from '@sealroom/protocol';
-import { MemoryKeyDirectory, type PinResult } from '@sealroom/mls';
-import type { ClientStore, OutboxItem, OwnKeyPackageRecord, RoomRecord, RoomWrite } from './client-store.js';
+import type { ChatMessage, SecurityEvent } from '@sealroom/protocol';
+import type {
+  ClientStore,
+  ContactRecord,
+  InvitationRecord,
+  NewSecurityEvent,
+  OutboxItem,
+  OwnKeyPackageRecord,
+  RoomRecord,
+  RoomWrite,
+} from './client-store.js';
 
 /** A ClientStore in memory: for tests, bots and benchmarks that need no persistence. */
 export class MemoryClientStore implements ClientStore {
@@ -9,16 +17,15 @@ export class MemoryClientStore implements ClientStore {
   readonly #rooms = new Map<string, RoomRecord>();
   readonly #messages = new Map<string, Map<string, ChatMessage>>();
   readonly #outbox = new Map<string, OutboxItem>();
-  readonly #pins = new MemoryKeyDirectory();
+  readonly #contacts = new Map<string, ContactRecord>();
+  readonly #invitations = new Map<string, InvitationRecord>();
+  readonly #events: SecurityEvent[] = [];
 
   async getIdentity() {
     return this.#identity;
   }
   async setIdentity(encoded: string) {
     this.#identity = encoded;
-  }
-  async checkAndPin(handle: string, key: Uint8Array): Promise<PinResult> {
-    return this.#pins.checkAndPin(handle, key);
   }
   async putKeyPackages(kps: OwnKeyPackageRecord[]) {
     for (const k of kps) this.#kps.set(k.ref, k);
@@ -48,6 +55,44 @@ export class MemoryClientStore implements ClientStore {
     }
     for (const o of w.outboxPut ?? []) this.#outbox.set(o.msgId, { ...o });
     for (const id of w.outboxDelete ?? []) this.#outbox.delete(id);
+    for (const c of w.contacts ?? []) this.#contacts.set(c.handle, structuredClone(c));
+    if (w.invitationDelete !== undefined) this.#invitations.delete(w.invitationDelete);
+  }
+  async getContacts(handles: readonly string[]) {
+    const out = new Map<string, ContactRecord>();
+    for (const h of handles) {
+      const c = this.#contacts.get(h);
+      if (c) out.set(h, structuredClone(c));
+    }
+    return out;
+  }
+  async listContacts() {
+    return [...this.#contacts.values()].map((c) => structuredClone(c)).sort((a, b) => a.handle.localeCompare(b.handle));
+  }
+  async putContacts(contacts: ContactRecord[]) {
+    for (const c of contacts) this.#contacts.set(c.handle, structuredClone(c));
+  }
+  async putInvitation(inv: InvitationRecord) {
+    this.#invitations.set(inv.roomId, structuredClone(inv));
+  }
+  async getInvitation(roomId: string) {
+    const i = this.#invitations.get(roomId);
+    return i ? structuredClone(i) : null;
+  }
+  async listInvitations() {
+    return [...this.#invitations.values()].map((i) => structuredClone(i));
+  }
+  async deleteInvitation(roomId: string) {
+    this.#invitations.delete(roomId);
+  }
+  async appendEvent(e: NewSecurityEvent): Promise<SecurityEvent> {
+    const ev: SecurityEvent = { ...e, id: this.#events.length + 1, time: Date.now() };
+    this.#events.push(ev);
+    return { ...ev };
+  }
+  async listEvents(after: number, limit: number) {
+    const newer = this.#events.filter((e) => e.id > after);
+    return (after === 0 ? newer.slice(-limit) : newer.slice(0, limit)).map((e) => ({ ...e }));
   }
   async getMessage(roomId: string, id: string) {
     const m = this.#messages.get(roomId)?.get(id);

@@ -42,20 +42,21 @@ const MAX_COMMIT_ATTEMPTS = 6;
 const MAX_SEND_ATTEMPTS = 6;
 
 export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
-  let members = 0;
+  let handles: string[] = [];
   try {
-    members = membersOf(ctx.groups.get(room)).length;
+    handles = membersOf(ctx.groups.get(room)).map((m) => m.handle);
   } catch {
-    members = 0;
+    handles = [];
   }
   return {
     roomId: room.roomId,
     name: room.name,
     open: room.open,
     epoch: room.epoch,
-    members,
+    members: handles.length,
     status: room.status,
     lastSeq: room.lastSeq,
+    keyChanged: ctx.contacts.changedAmong(handles),
   };
 }
 
@@ -94,6 +95,8 @@ export class RoomSync {
     const before = room.status;
     const r = await processEntry(this.ctx, room, entry);
     await this.ctx.store.writeRoom(r.write);
+    await this.ctx.contacts.written(r.write.contacts ?? []);
+    await this.ctx.security.reportAll(r.events);
     for (const m of r.messages) this.ctx.events.emit('message', m);
     if (r.followUps.length > 0 || r.write.room.name !== room.name || r.write.room.status !== before || entry.kind === 'commit')
       this.ctx.events.emit('room', summarize(this.ctx, r.write.room));
@@ -127,12 +130,14 @@ export class RoomSync {
           // removed it. Here MLS still says we are a member, so the relay (or a member's routing hint) cut us
           // off: say so, and stop, rather than claim we were removed.
           room = { ...room, status: 'failed' };
-          this.ctx.events.emit('warning', {
+          await this.save(room);
+          await this.ctx.security.report({
+            kind: 'relay-cut-off',
             roomId,
+            handle: null,
             code: res.code,
             text: 'the relay no longer delivers this room to you, although the group still lists you as a member',
           });
-          await this.save(room);
           return room;
         }
         throw new SealroomError(res.code, res.message ?? res.code);
@@ -241,12 +246,24 @@ export class RoomSync {
    * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
    */
   async sendPayload(roomId: string, plain: string, local: ChatMessage | null, msgId: string): Promise<number> {
+    this.assertNoChangedKeys(await this.activeRoom(roomId));
     await this.commitPendingProposals(roomId);
     const item = await this.ctx.mutex.run(roomId, async () => {
       const room = await this.activeRoom(roomId);
+      this.assertNoChangedKeys(room);
       return this.encryptIntoOutboxLocked(room, msgId, plain, local ? [local] : []);
     });
     return this.deliver(item);
+  }
+
+  /** A member's key changed and the user has not accepted it: nothing is encrypted to that room. */
+  assertNoChangedKeys(room: RoomRecord): void {
+    const changed = summarize(this.ctx, room).keyChanged;
+    if (changed.length > 0)
+      throw new SealroomError(
+        ClientErrorCode.KeyChanged,
+        `${changed.join(', ')}'s key changed: compare safety numbers, then accept it (sealroom trust ${changed[0]}) before sending here`,
+      );
   }
 
   /**

@@ -11,25 +11,27 @@ import {
   toHex,
   type AppPayload,
   type ChatMessage,
+  type Contact,
   type Handle,
+  type Invitation,
   type Member,
   type MessageId,
   type RoomId,
   type RoomSummary,
-  type WelcomeEnvelope,
+  type SafetyNumber,
+  type SecurityEvent,
 } from '@sealroom/protocol';
 import {
   createAuthenticationService,
   createGroup,
   decodeIdentity,
-  encodeGroup,
   encodeIdentity,
   epochOf,
   fingerprint,
   generateIdentity,
   groupInfoOf,
   joinExternal,
-  joinFromWelcome,
+  keyPackageIdentity,
   makeClientConfig,
   membersOf,
   ownLeafIndex,
@@ -37,12 +39,15 @@ import {
   proposedRemovals,
   epochAuthenticatorOf,
   groupIdOf,
-  welcomeRecipients,
-  type Group,
   type Identity,
 } from '@sealroom/mls';
-import type { ClientStore, RoomRecord } from './client-store.js';
+import type { ClientStore, ContactRecord } from './client-store.js';
+import { ContactBook } from './contact-book.js';
 import type { ClientEvents, EngineContext } from './engine-context.js';
+import { IdentityGate, verdictError, verdictEvents } from './identity-gate.js';
+import { Invitations, type AutoAccept } from './invitations.js';
+import { newRoom } from './room-record.js';
+import { SecurityLog } from './security-log.js';
 import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -50,9 +55,14 @@ import { replenishKeyPackages } from './key-package-pool.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
 import { RoomSync, summarize } from './room-sync.js';
-import { encodeWelcomeInfo, parseWelcomeInfo } from './welcome-info.js';
+import { encodeWelcomeInfo } from './welcome-info.js';
 
-export type SealroomClientOptions = { store: ClientStore; serverUrl: string };
+export type SealroomClientOptions = {
+  store: ClientStore;
+  serverUrl: string;
+  /** Invitations that join without asking: 'none' (default) or those from verified contacts. */
+  autoAccept?: AutoAccept;
+};
 
 /** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
 const BACKUP_DELAY_MS = 2500;
@@ -66,6 +76,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   readonly serverUrl: string;
   #ctx: EngineContext | null = null;
   #sync: RoomSync | null = null;
+  #invitations: Invitations | null = null;
+  readonly #autoAccept: AutoAccept;
   #timers = new Set<NodeJS.Timeout>();
   #closed = false;
   /** Resolves after the first successful post-connect round (key packages, welcomes, catch-up). */
@@ -76,12 +88,13 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     super();
     this.store = opts.store;
     this.serverUrl = opts.serverUrl;
+    this.#autoAccept = opts.autoAccept ?? 'none';
   }
 
   /** Load the identity if there is one and connect. Without one, call `onboard(handle)` first. */
   async start(): Promise<void> {
     const enc = await this.store.getIdentity();
-    if (enc) this.#boot(decodeIdentity(enc));
+    if (enc) await this.#boot(decodeIdentity(enc));
   }
 
   /** Create this device's identity for `handle` (first run) and connect. */
@@ -91,7 +104,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     // Register before keeping anything: a taken handle must fail here, not leave a useless identity behind.
     await probeRegistration(this.serverUrl, identity);
     await this.store.setIdentity(encodeIdentity(identity));
-    this.#boot(identity);
+    await this.#boot(identity);
     await this.#ready(10_000);
   }
 
@@ -105,21 +118,30 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return this.#ctx ? fingerprint(this.#ctx.identity.publicKey) : null;
   }
 
-  #boot(identity: Identity): void {
+  async #boot(identity: Identity): Promise<void> {
     const store = this.store;
-    const config = makeClientConfig(
-      createAuthenticationService(store, (r) =>
-        this.emit('warning', {
-          roomId: null,
-          code: MlsErrorCode.CredentialMismatch,
-          text: `rejected a credential for ${r.handle ?? '(invalid handle)'}: ${r.reason}`,
-        }),
-      ),
-    );
+    // Structural checks only inside ts-mls; keys are decided by the identity gate after each operation.
+    const config = makeClientConfig(createAuthenticationService());
     const relay = new RelayConnection(this.serverUrl, identity);
-    const ctx: EngineContext = { store, relay, identity, config, mutex: new KeyedMutex(), groups: new GroupCache(config), events: this };
+    const security = new SecurityLog(store, this);
+    const contacts = new ContactBook(store, identity, security, this);
+    await contacts.load();
+    const ctx: EngineContext = {
+      store,
+      relay,
+      identity,
+      config,
+      mutex: new KeyedMutex(),
+      groups: new GroupCache(config),
+      events: this,
+      gate: new IdentityGate(relay, store, identity),
+      contacts,
+      security,
+    };
     this.#ctx = ctx;
-    this.#sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
+    const sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
+    this.#sync = sync;
+    this.#invitations = new Invitations(ctx, sync, this.#autoAccept, (roomId) => this.leave(roomId));
     relay.on('ready', () => {
       this.emit('status', { connected: true });
       void this.#onReady().then(
@@ -145,9 +167,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     this.emit('warning', { roomId, code, text: e instanceof Error ? e.message : String(e) });
   }
 
-  #need(): { ctx: EngineContext; sync: RoomSync } {
-    if (!this.#ctx || !this.#sync) throw new SealroomError(ProxyErrorCode.NoIdentity, 'no identity yet: onboard first');
-    return { ctx: this.#ctx, sync: this.#sync };
+  #need(): { ctx: EngineContext; sync: RoomSync; invitations: Invitations } {
+    if (!this.#ctx || !this.#sync || !this.#invitations) throw new SealroomError(ProxyErrorCode.NoIdentity, 'no identity yet: onboard first');
+    return { ctx: this.#ctx, sync: this.#sync, invitations: this.#invitations };
   }
 
   /** Connected, and the first round after connecting (key packages published, catch-up) is done. */
@@ -185,42 +207,11 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     await sync.flushOutbox();
   }
 
-  /** A Welcome for us (RFC 9420 §12.4.3.1): join, then catch up from the commit that added us. */
-  async #onWelcome(w: WelcomeEnvelope): Promise<void> {
-    const { ctx, sync } = this.#need();
-    await ctx.mutex.run(w.roomId, async () => {
-      const existing = await ctx.store.getRoom(w.roomId);
-      if (!existing || existing.status !== 'active') {
-        try {
-          await this.#joinFromWelcomeLocked(w);
-        } catch (e) {
-          // Junk, not for us, or a credential we refuse: nothing to retry. Say so, and drop it.
-          this.#warn(w.roomId, e);
-        }
-      }
-      await ctx.relay.request('welcome.ack', { id: w.id });
-      const room = await ctx.store.getRoom(w.roomId);
-      if (room?.status === 'active') await sync.syncLocked(w.roomId);
-    });
+  /** A Welcome for us (RFC 9420 §12.4.3.1): it becomes a pending invitation (see Invitations). */
+  async #onWelcome(w: Parameters<Invitations['receive']>[0]): Promise<void> {
+    const { invitations } = this.#need();
+    await invitations.receive(w);
     void this.#replenish().catch(() => {});
-  }
-
-  async #joinFromWelcomeLocked(w: WelcomeEnvelope): Promise<void> {
-    const { ctx, sync } = this.#need();
-    const data = fromBase64(w.data);
-    let kp = null;
-    for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
-    if (!kp) throw new SealroomError(MlsErrorCode.DecryptFailed, 'a welcome for none of our key packages');
-    const { group, welcomeInfo } = await joinFromWelcome(data, kp, ctx.config);
-    // The relay files Welcomes under a room id; the group id inside is what counts. A mismatch would let
-    // the relay make us keep two copies of one group (and reuse its keys).
-    if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
-    const info = parseWelcomeInfo(welcomeInfo);
-    // Openness comes from the inviter, inside the Welcome — never from the relay.
-    const room = newRoom(w.roomId, group, { name: info?.name ?? null, open: info?.open ?? false, lastSeq: w.seq });
-    await sync.save(room);
-    // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
-    if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
   }
 
   #later(ms: number, fn: () => Promise<unknown>): void {
@@ -253,7 +244,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
             const room = await this.#need().ctx.store.getRoom(roomId);
             // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
             if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
-            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open });
+            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open, removed: room.removed });
           }),
         )
         .catch((e: unknown) => this.#warn(roomId, e));
@@ -326,6 +317,16 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config);
         if (toHex(groupIdOf(group)) !== roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'the relay served another room\'s group info');
         if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
+        // Every member's credential in the GroupInfo's tree, against the relay's bindings and our contacts,
+        // before anything is sent or stored (a forged tree must not pin anything).
+        const members = membersOf(group);
+        const verdict = await ctx.gate.check(members, members);
+        await ctx.security.reportAll(verdictEvents(verdict, roomId, 'joining this room'));
+        if (verdict.kind === 'changed') {
+          await ctx.store.putContacts(verdict.contacts);
+          await ctx.contacts.written(verdict.contacts);
+        }
+        if (verdict.kind !== 'ok') throw verdictError(verdict);
         const res = await ctx.relay.request('room.commit', {
           roomId: roomId as RoomId,
           epoch: info.epoch,
@@ -341,6 +342,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
           throw new SealroomError(res.code, res.message ?? res.code);
         }
         const room = newRoom(roomId, group, { name: null, open: true, lastSeq: res.seq });
+        await ctx.store.writeRoom({ room, contacts: verdict.contacts });
+        await ctx.contacts.written(verdict.contacts);
         await sync.save(room);
         return room;
       }
@@ -351,18 +354,56 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return summarize(ctx, await sync.room(joined.roomId));
   }
 
-  /** Claim one of the invitee's key packages and commit an Add; the relay delivers the Welcome after accepting it. */
+  /**
+   * Claim one of the invitee's key packages, check it is really the invitee's (its credential names the
+   * handle, and its key is the relay's account binding and our contact record), then commit an Add; the
+   * relay delivers the Welcome after accepting it. A substituted key package is refused before anything
+   * is encrypted to it.
+   */
   async invite(roomId: string, handle: string): Promise<void> {
     const { ctx, sync } = this.#need();
-    let kp: string | null = null;
-    await sync.runCommit(roomId, async (room, group) => {
+    let kp: Uint8Array | null = null;
+    let contacts: ContactRecord[] = [];
+    const seq = await sync.runCommit(roomId, async (room, group) => {
       if (membersOf(group).some((m) => m.handle === handle))
         throw new SealroomError(ProxyErrorCode.AlreadyMember, `${handle} is already a member`);
-      kp ??= expectOk(await ctx.relay.request('kp.claim', { handle: handle as Handle })).keyPackage;
+      if (!kp) {
+        const claimed = fromBase64(expectOk(await ctx.relay.request('kp.claim', { handle: handle as Handle })).keyPackage);
+        contacts = await this.#checkKeyPackage(roomId, handle, claimed);
+        kp = claimed;
+      }
       // Name and openness travel to the newcomer inside the Welcome, atomically with the Add.
-      const info = encodeWelcomeInfo({ name: room.name, open: room.open });
-      return { addKeyPackages: [fromBase64(kp)], adds: [handle], welcomeInfo: info };
+      const info = encodeWelcomeInfo({ name: room.name, open: room.open, invitedBy: ctx.identity.handle, removed: room.removed.filter((h) => h !== handle) });
+      return { addKeyPackages: [kp], adds: [handle], welcomeInfo: info };
     });
+    if (seq !== null && contacts.length > 0) {
+      await ctx.store.putContacts(contacts);
+      await ctx.contacts.written(contacts);
+    }
+  }
+
+  /** The identity gate for one claimed key package; returns the contact records to keep if it is invited. */
+  async #checkKeyPackage(roomId: string, handle: string, kp: Uint8Array): Promise<ContactRecord[]> {
+    const { ctx } = this.#need();
+    let id: { handle: string; publicKey: Uint8Array } | null = null;
+    try {
+      id = keyPackageIdentity(kp);
+    } catch {
+      id = null;
+    }
+    if (id?.handle !== handle) {
+      const text = `the relay offered a key package for ${id?.handle ?? 'nobody'} when asked for ${handle}`;
+      await ctx.security.report({ kind: 'credential-refused', roomId, handle, code: MlsErrorCode.CredentialMismatch, text });
+      throw new SealroomError(MlsErrorCode.CredentialMismatch, text);
+    }
+    const verdict = await ctx.gate.check([id]);
+    await ctx.security.reportAll(verdictEvents(verdict, roomId, `the key package offered for ${handle}`));
+    if (verdict.kind === 'changed') {
+      await ctx.store.putContacts(verdict.contacts);
+      await ctx.contacts.written(verdict.contacts);
+    }
+    if (verdict.kind !== 'ok') throw verdictError(verdict);
+    return verdict.contacts;
   }
 
   async remove(roomId: string, handle: string): Promise<void> {
@@ -413,9 +454,59 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const room = await sync.room(roomId);
     const group = ctx.groups.get(room);
     const me = ownLeafIndex(group);
+    const list = membersOf(group);
+    const states = await ctx.contacts.states(list.map((m) => m.handle));
     return Promise.all(
-      membersOf(group).map(async (m) => ({ handle: m.handle, self: m.leafIndex === me, fingerprint: await fingerprint(m.publicKey) })),
+      list.map(async (m) => ({
+        handle: m.handle,
+        self: m.leafIndex === me,
+        fingerprint: await fingerprint(m.publicKey),
+        state: m.leafIndex === me ? ('self' as const) : (states.get(m.handle)?.state ?? 'new'),
+      })),
     );
+  }
+
+  // ---- contacts, invitations, security events ----
+
+  contacts(): Promise<Contact[]> {
+    return this.#need().ctx.contacts.list();
+  }
+  safetyNumber(handle: string): Promise<SafetyNumber> {
+    return this.#need().ctx.contacts.safetyNumber(handle);
+  }
+  verify(handle: string, digits?: string): Promise<Contact> {
+    return this.#need().ctx.contacts.verify(handle, digits);
+  }
+
+  /** Accept a contact's changed key; rooms held on it resume from the commit that brought it. */
+  async trust(handle: string): Promise<Contact> {
+    const { ctx, sync } = this.#need();
+    const contact = await ctx.contacts.trust(handle);
+    for (const r of await ctx.store.listRooms()) {
+      if (r.status !== 'held') continue;
+      await ctx.mutex
+        .run(r.roomId, async () => {
+          const room = await sync.room(r.roomId);
+          if (room.status !== 'held') return;
+          await sync.save({ ...room, status: 'active' });
+          await sync.syncLocked(r.roomId);
+        })
+        .catch((e: unknown) => this.#warn(r.roomId, e));
+    }
+    return contact;
+  }
+
+  invitations(): Promise<Invitation[]> {
+    return this.#need().invitations.list();
+  }
+  acceptInvitation(roomId: string): Promise<RoomSummary> {
+    return this.#need().invitations.accept(roomId);
+  }
+  declineInvitation(roomId: string): Promise<void> {
+    return this.#need().invitations.decline(roomId);
+  }
+  securityEvents(after = 0, limit = 200): Promise<SecurityEvent[]> {
+    return this.#need().ctx.store.listEvents(after, limit);
   }
 
   async messages(roomId: string, limit = 200): Promise<ChatMessage[]> {
@@ -441,7 +532,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return (await ctx.store.getMessage(roomId, id)) ?? local;
   }
 
-  async #sendPayload(roomId: string, p: { type: 'meta'; name: string; open: boolean } | { type: 'meta.request' }): Promise<void> {
+  async #sendPayload(roomId: string, p: { type: 'meta'; name: string; open: boolean; removed: string[] } | { type: 'meta.request' }): Promise<void> {
     const { sync } = this.#need();
     const id = randomId();
     const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p });
@@ -464,19 +555,4 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const { ctx, sync } = this.#need();
     return summarize(ctx, await sync.sync(roomId));
   }
-}
-
-/** The record of a room we have just entered (created, joined from a Welcome, or joined externally). */
-function newRoom(roomId: string, group: Group, o: { name: string | null; open: boolean; lastSeq: number }): RoomRecord {
-  return {
-    roomId,
-    name: o.name,
-    open: o.open,
-    status: 'active',
-    epoch: epochOf(group),
-    lastSeq: o.lastSeq,
-    group: encodeGroup(group),
-    pendingCommit: null,
-    pendingLeaves: [],
-  };
 }

@@ -9,23 +9,32 @@ const msg = (id: string, seq: number | null, time: number): ChatMessage => ({
 describe('MemoryClientStore', () => {
   it('orders the timeline by relay sequence, unsent messages last', async () => {
     const s = new MemoryClientStore();
-    const room = { roomId: 'r', name: null, open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [] };
+    const room = { roomId: 'r', name: null, open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [], removed: [] };
     await s.writeRoom({ room, messages: [msg('c', null, 1), msg('b', 5, 9), msg('a', 2, 10)] });
     expect((await s.listMessages('r', 10)).map((m) => m.id)).toEqual(['a', 'b', 'c']);
     expect((await s.listMessages('r', 2)).map((m) => m.id)).toEqual(['b', 'c']);
     expect([msg('x', null, 2), msg('y', null, 1)].sort(compareMessages).map((m) => m.id)).toEqual(['y', 'x']);
   });
 
-  it('pins a key on first sight and reports a mismatch after', async () => {
+  it('changes contacts only through a write, and only those named', async () => {
     const s = new MemoryClientStore();
-    expect(await s.checkAndPin('bob', new Uint8Array([1, 2]))).toBe('pinned');
-    expect(await s.checkAndPin('bob', new Uint8Array([1, 2]))).toBe('match');
-    expect(await s.checkAndPin('bob', new Uint8Array([9, 9]))).toBe('mismatch');
+    const bob = { handle: 'bob', identityKey: new Uint8Array([1, 2]), firstSeen: 1, state: 'new' as const, verifiedAt: null, pendingKey: null };
+    expect((await s.getContacts(['bob'])).size).toBe(0);
+    await s.writeRoom({ contacts: [bob] });
+    expect((await s.getContacts(['bob', 'carol'])).get('bob')?.identityKey).toEqual(new Uint8Array([1, 2]));
+    expect((await s.listContacts()).map((c) => c.handle)).toEqual(['bob']);
+  });
+
+  it('lists security events after an id, and the newest ones from the start', async () => {
+    const s = new MemoryClientStore();
+    for (const t of ['a', 'b', 'c']) await s.appendEvent({ kind: 'replay', roomId: null, handle: null, code: null, text: t });
+    expect((await s.listEvents(0, 2)).map((e) => e.text)).toEqual(['b', 'c']);
+    expect((await s.listEvents(1, 10)).map((e) => e.text)).toEqual(['b', 'c']);
   });
 
   it('returns copies, so callers cannot change stored state by mutation', async () => {
     const s = new MemoryClientStore();
-    const room = { roomId: 'r', name: 'n', open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [] };
+    const room = { roomId: 'r', name: 'n', open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [], removed: [] };
     await s.writeRoom({ room });
     const got = (await s.getRoom('r'))!;
     got.name = 'changed';

@@ -3,8 +3,11 @@ import type { z } from 'zod';
 import {
   ProxyErrorCode,
   SealroomError,
+  contactRequest,
   createRoomRequest,
   emptyRequest,
+  listEventsRequest,
+  verifyRequest,
   inviteRequest,
   listMessagesRequest,
   onboardRequest,
@@ -74,9 +77,23 @@ export function registerLocalApi(io: Server<LocalClientEvents, LocalServerEvents
     on('members.list', roomRequest, async (r) => ({ members: await client.members(r.roomId) }));
     on('messages.send', sendRequest, async (r) => ({ message: await client.sendText(r.roomId, r.text) }));
     on('messages.list', listMessagesRequest, async (r) => ({ messages: await client.messages(r.roomId, r.limit ?? 200) }));
+    on('contacts.list', emptyRequest, async () => ({ contacts: await client.contacts() }));
+    on('contacts.safety-number', contactRequest, async (r) => ({ safety: await client.safetyNumber(r.handle) }));
+    on('contacts.verify', verifyRequest, async (r) => ({ contact: await client.verify(r.handle, r.digits) }));
+    on('contacts.trust', contactRequest, async (r) => ({ contact: await client.trust(r.handle) }));
+    on('invites.list', emptyRequest, async () => ({ invites: await client.invitations() }));
+    on('invites.accept', roomRequest, async (r) => ({ room: await client.acceptInvitation(r.roomId) }));
+    on('invites.decline', roomRequest, async (r) => {
+      await client.declineInvitation(r.roomId);
+      return {};
+    });
+    on('events.list', listEventsRequest, async (r) => ({ events: await client.securityEvents(r.after ?? 0, r.limit ?? 200) }));
   });
 
   client.on('message', (m) => io.emit('message', m));
   client.on('room', (r) => io.emit('room', r));
   client.on('status', (s) => io.emit('status', s));
+  client.on('security', (e) => io.emit('security.event', e));
+  client.on('contact', (c) => io.emit('contact', c));
+  client.on('invites', (invites) => io.emit('invites', { invites }));
 }

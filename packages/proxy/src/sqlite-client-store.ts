@@ -1,11 +1,21 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64, toBase64, type ChatMessage } from '@sealroom/protocol';
-import type { ClientStore, OutboxItem, OwnKeyPackageRecord, RoomRecord, RoomWrite } from '@sealroom/client';
+import { fromBase64, toBase64, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
+import type {
+  ClientStore,
+  ContactRecord,
+  InvitationRecord,
+  NewSecurityEvent,
+  OutboxItem,
+  OwnKeyPackageRecord,
+  RoomRecord,
+  RoomWrite,
+} from '@sealroom/client';
 import { SealedBox } from './sealed-box.js';
 
-type PinResult = 'pinned' | 'match' | 'mismatch';
+type StoredContact = Omit<ContactRecord, 'identityKey' | 'pendingKey'> & { identityKey: string; pendingKey: string | null };
+type StoredInvitation = Omit<InvitationRecord, 'group'> & { group: string };
 type StoredRoom = Omit<RoomRecord, 'group' | 'pendingCommit'> & {
   group: string;
   pendingCommit: (Omit<NonNullable<RoomRecord['pendingCommit']>, 'newGroup'> & { newGroup: string }) | null;
@@ -20,7 +30,11 @@ CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY, record BLOB NOT NULL
 CREATE TABLE IF NOT EXISTS messages (room_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER, time INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (room_id, id));
 CREATE INDEX IF NOT EXISTS messages_order ON messages (room_id, seq, time);
 CREATE TABLE IF NOT EXISTS outbox (msg_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, body BLOB NOT NULL, created INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS contacts (handle TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS invitations (room_id TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, body BLOB NOT NULL);
 `;
+const SCHEMA_VERSION = 2;
 
 /**
  * The proxy's ClientStore on SQLite (better-sqlite3, WAL, synchronous=FULL). Everything secret or
@@ -38,7 +52,23 @@ export class SqliteClientStore implements ClientStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.exec(SCHEMA);
-    if (!this.#db.prepare('SELECT version FROM schema_version').get()) this.#db.prepare('INSERT INTO schema_version VALUES (1)').run();
+    this.#migrate();
+  }
+
+  /** v1 → v2: the TOFU pins become contacts in state `new` (sealed like everything else). */
+  #migrate(): void {
+    const row = this.#db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    if (row && row.version >= SCHEMA_VERSION) return;
+    this.#db.transaction(() => {
+      const pins = this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'pins'").get();
+      if (pins) {
+        const rows = this.#db.prepare('SELECT handle, key, first_seen FROM pins').all() as { handle: string; key: Buffer; first_seen: number }[];
+        this.#putContacts(rows.map((r) => ({ handle: r.handle, identityKey: r.key, firstSeen: r.first_seen, state: 'new', verifiedAt: null, pendingKey: null })));
+        this.#db.exec('DROP TABLE pins');
+      }
+      this.#db.prepare('DELETE FROM schema_version').run();
+      this.#db.prepare('INSERT INTO schema_version VALUES (?)').run(SCHEMA_VERSION);
+    })();
   }
 
   async getIdentity(): Promise<string | null> {
@@ -49,15 +79,71 @@ export class SqliteClientStore implements ClientStore {
     this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('identity', this.#box.seal(Buffer.from(encoded), 'meta:identity'));
   }
 
-  async checkAndPin(handle: string, key: Uint8Array): Promise<PinResult> {
-    return this.#db.transaction((): PinResult => {
-      const r = this.#db.prepare('SELECT key FROM pins WHERE handle = ?').get(handle) as { key: Buffer } | undefined;
-      if (!r) {
-        this.#db.prepare('INSERT INTO pins (handle, key, first_seen) VALUES (?, ?, ?)').run(handle, Buffer.from(key), Date.now());
-        return 'pinned';
-      }
-      return r.key.equals(Buffer.from(key)) ? 'match' : 'mismatch';
+  #putContacts(contacts: readonly ContactRecord[]): void {
+    const put = this.#db.prepare('INSERT INTO contacts (handle, body) VALUES (?, ?) ON CONFLICT(handle) DO UPDATE SET body = excluded.body');
+    for (const c of contacts) {
+      const stored: StoredContact = { ...c, identityKey: toBase64(c.identityKey), pendingKey: c.pendingKey ? toBase64(c.pendingKey) : null };
+      put.run(c.handle, this.#box.sealJson(stored, `contact:${c.handle}`));
+    }
+  }
+  #decodeContact(handle: string, body: Buffer): ContactRecord {
+    const s = this.#box.openJson<StoredContact>(body, `contact:${handle}`);
+    return { ...s, identityKey: fromBase64(s.identityKey), pendingKey: s.pendingKey ? fromBase64(s.pendingKey) : null };
+  }
+  async getContacts(handles: readonly string[]): Promise<Map<string, ContactRecord>> {
+    const get = this.#db.prepare('SELECT body FROM contacts WHERE handle = ?');
+    const out = new Map<string, ContactRecord>();
+    for (const h of new Set(handles)) {
+      const r = get.get(h) as { body: Buffer } | undefined;
+      if (r) out.set(h, this.#decodeContact(h, r.body));
+    }
+    return out;
+  }
+  async listContacts(): Promise<ContactRecord[]> {
+    const rows = this.#db.prepare('SELECT handle, body FROM contacts ORDER BY handle').all() as { handle: string; body: Buffer }[];
+    return rows.map((r) => this.#decodeContact(r.handle, r.body));
+  }
+  async putContacts(contacts: ContactRecord[]): Promise<void> {
+    this.#db.transaction(() => this.#putContacts(contacts))();
+  }
+
+  async putInvitation(inv: InvitationRecord): Promise<void> {
+    const stored: StoredInvitation = { ...inv, group: toBase64(inv.group) };
+    this.#db
+      .prepare('INSERT INTO invitations (room_id, body) VALUES (?, ?) ON CONFLICT(room_id) DO UPDATE SET body = excluded.body')
+      .run(inv.roomId, this.#box.sealJson(stored, `invitation:${inv.roomId}`));
+  }
+  #decodeInvitation(roomId: string, body: Buffer): InvitationRecord {
+    const s = this.#box.openJson<StoredInvitation>(body, `invitation:${roomId}`);
+    return { ...s, group: fromBase64(s.group) };
+  }
+  async getInvitation(roomId: string): Promise<InvitationRecord | null> {
+    const r = this.#db.prepare('SELECT body FROM invitations WHERE room_id = ?').get(roomId) as { body: Buffer } | undefined;
+    return r ? this.#decodeInvitation(roomId, r.body) : null;
+  }
+  async listInvitations(): Promise<InvitationRecord[]> {
+    const rows = this.#db.prepare('SELECT room_id, body FROM invitations ORDER BY rowid').all() as { room_id: string; body: Buffer }[];
+    return rows.map((r) => this.#decodeInvitation(r.room_id, r.body));
+  }
+  async deleteInvitation(roomId: string): Promise<void> {
+    this.#db.prepare('DELETE FROM invitations WHERE room_id = ?').run(roomId);
+  }
+
+  async appendEvent(e: NewSecurityEvent): Promise<SecurityEvent> {
+    return this.#db.transaction((): SecurityEvent => {
+      const id = Number(this.#db.prepare("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM events").pluck().get());
+      const ev: SecurityEvent = { ...e, id, time: Date.now() };
+      this.#db.prepare('INSERT INTO events (id, body) VALUES (?, ?)').run(id, this.#box.sealJson(ev, `event:${id}`));
+      return ev;
     })();
+  }
+  async listEvents(after: number, limit: number): Promise<SecurityEvent[]> {
+    const rows = (
+      after === 0
+        ? this.#db.prepare('SELECT id, body FROM (SELECT id, body FROM events ORDER BY id DESC LIMIT ?) ORDER BY id').all(limit)
+        : this.#db.prepare('SELECT id, body FROM events WHERE id > ? ORDER BY id LIMIT ?').all(after, limit)
+    ) as { id: number; body: Buffer }[];
+    return rows.map((r) => this.#box.openJson<SecurityEvent>(r.body, `event:${r.id}`));
   }
 
   async putKeyPackages(kps: OwnKeyPackageRecord[]): Promise<void> {
@@ -86,6 +172,8 @@ export class SqliteClientStore implements ClientStore {
     const s = this.#box.openJson<StoredRoom>(blob, `room:${roomId}`);
     return {
       ...s,
+      // Rooms stored by 0.1 have no removed list.
+      removed: (s as Partial<StoredRoom>).removed ?? [],
       group: fromBase64(s.group),
       pendingCommit: s.pendingCommit ? { ...s.pendingCommit, newGroup: fromBase64(s.pendingCommit.newGroup) } : null,
     };
@@ -123,6 +211,8 @@ export class SqliteClientStore implements ClientStore {
       for (const { o, body } of outs) putOut.run(o.msgId, o.roomId, body, Date.now());
       const delOut = this.#db.prepare('DELETE FROM outbox WHERE msg_id = ?');
       for (const id of w.outboxDelete ?? []) delOut.run(id);
+      if (w.contacts && w.contacts.length > 0) this.#putContacts(w.contacts);
+      if (w.invitationDelete !== undefined) this.#db.prepare('DELETE FROM invitations WHERE room_id = ?').run(w.invitationDelete);
     })();
   }
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { Limits, ProxyErrorCode, type LocalClientEvents, type LocalServerEvents } from '@sealroom/protocol';
-import { SealroomClient } from '@sealroom/client';
+import { SealroomClient, type AutoAccept } from '@sealroom/client';
 import { registerLocalApi } from './local-api.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
 import { sendStatus, serveStatic } from './static-files.js';
@@ -17,6 +17,8 @@ export type ProxyOptions = {
   handle?: string;
   /** Built web UI; defaults to packages/web/dist. */
   webDir?: string;
+  /** Invitations that join without asking: 'none' (default) or 'verified' (from verified contacts only). */
+  autoAccept?: AutoAccept;
   /** Fixed token (tests only); default: 256 random bits per run. */
   token?: string;
   log?: (line: string) => void;
@@ -38,7 +40,7 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const log = opts.log ?? (() => {});
   const store = new SqliteClientStore(opts.dataDir);
-  const client = new SealroomClient({ store, serverUrl: opts.serverUrl });
+  const client = new SealroomClient({ store, serverUrl: opts.serverUrl, autoAccept: opts.autoAccept ?? 'none' });
   await client.start();
   if (opts.handle !== undefined) {
     if (client.handle === null) await client.onboard(opts.handle);
@@ -46,6 +48,8 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
       throw new Error(`this data directory belongs to ${client.handle}, not ${opts.handle}`);
   }
   client.on('warning', (w) => log(`warning ${w.code}${w.roomId ? ` room=${w.roomId}` : ''}: ${w.text}`));
+  // Security events reach the UI and the CLI through the local API; the log line is for the operator.
+  client.on('security', (e) => log(`security ${e.kind}${e.code ? ` ${e.code}` : ''}${e.roomId ? ` room=${e.roomId}` : ''}: ${e.text}`));
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const http = createServer();

@@ -250,7 +250,7 @@ describe('SealedBox (AES-256-GCM at rest)', () => {
 const hex32 = () => randomBytes(16).toString('hex');
 
 function roomRecord(roomId: string, name: string, epoch: number, group: Uint8Array): RoomRecord {
-  return { roomId, name, open: false, status: 'active', epoch, lastSeq: epoch, group, pendingCommit: null, pendingLeaves: [] };
+  return { roomId, name, open: false, status: 'active', epoch, lastSeq: epoch, group, pendingCommit: null, pendingLeaves: [], removed: [] };
 }
 function message(roomId: string, text: string, seq: number | null): ChatMessage {
   return { id: hex32(), roomId, sender: 'alice', text, time: Date.now(), seq, state: seq === null ? 'sending' : 'received', own: false };
@@ -348,17 +348,20 @@ describe('SqliteClientStore', () => {
     const roomId = hex32();
 
     const store = new SqliteClientStore(tmp.dir);
+    const bobKey = randomBytes(32);
     try {
       await store.setIdentity(encoded);
       expect(await store.getIdentity()).toBe(encoded);
-      await store.checkAndPin('alice', identity.publicKey); // public: stored in the clear (positive control)
+      // Contacts (and so who this device talks to, with their keys) are sealed too.
+      await store.putContacts([{ handle: 'bob', identityKey: bobKey, firstSeen: 1, state: 'verified', verifiedAt: 2, pendingKey: null }]);
+      const kpPublic = randomBytes(64); // public: stored in the clear (positive control)
       const msgs = Array.from({ length: 5 }, (_, i) => message(roomId, `${marker} #${i}`, i + 1));
       await store.writeRoom({
         room: roomRecord(roomId, roomName, 1, randomBytes(200)),
         messages: msgs,
         outboxPut: [{ roomId, msgId: hex32(), epoch: 1, data: 'AAAA', plain: JSON.stringify({ text: marker }) }],
       });
-      await store.putKeyPackages([{ ref: hex32(), publicBytes: randomBytes(64), privateBytes: signKey, lastResort: true }]);
+      await store.putKeyPackages([{ ref: hex32(), publicBytes: kpPublic, privateBytes: signKey, lastResort: true }]);
       // Read everything while the WAL still holds the writes, then again after close (checkpointed).
       const files = () => {
         const out: Record<string, Buffer> = {};
@@ -367,13 +370,13 @@ describe('SqliteClientStore', () => {
       };
       const live = files();
       expect(Object.keys(live)).toContain('proxy.db');
-      for (const secret of [marker, roomName, signKey]) {
+      for (const secret of [marker, roomName, signKey, bobKey]) {
         const leaks = findLeaks(secret, live);
-        expect(leaks, describeLeaks(typeof secret === 'string' ? secret : 'signKey', leaks)).toEqual([]);
+        expect(leaks, describeLeaks(typeof secret === 'string' ? secret : 'key bytes', leaks)).toEqual([]);
       }
       // Positive controls: the search does find what is stored in the clear.
       expect(findLeaks(roomId, live).length).toBeGreaterThan(0);
-      expect(findLeaks(identity.publicKey, live).length).toBeGreaterThan(0);
+      expect(findLeaks(kpPublic, live).length).toBeGreaterThan(0);
     } finally {
       await store.close();
     }
@@ -390,6 +393,7 @@ describe('SqliteClientStore', () => {
     try {
       expect(await again.getIdentity()).toBe(encoded);
       expect((await again.getRoom(roomId))?.name).toBe(roomName);
+      expect((await again.getContacts(['bob'])).get('bob')?.identityKey).toEqual(new Uint8Array(bobKey));
     } finally {
       await again.close();
     }

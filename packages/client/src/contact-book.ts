@@ -1,0 +1,104 @@
+import type { EventEmitter } from 'node:events';
+import { ClientErrorCode, ProxyErrorCode, SealroomError, type Contact, type SafetyNumber } from '@sealroom/protocol';
+import { fingerprint, safetyNumber, safetyNumberGroups, type Identity } from '@sealroom/mls';
+import type { ClientStore, ContactRecord } from './client-store.js';
+import type { ClientEvents } from './engine-context.js';
+import type { SecurityLog } from './security-log.js';
+
+/** What the QR code on the verification screen encodes; the other device compares it with its own number. */
+export const SAFETY_QR_PREFIX = 'sealroom:safety-number:v1:';
+
+/**
+ * The user's contacts: trust on first use, verification by safety number, and key changes that wait for
+ * the user. Keeps the set of `changed` handles in memory so that sending can be blocked cheaply.
+ */
+export class ContactBook {
+  readonly #changed = new Set<string>();
+
+  constructor(
+    private readonly store: ClientStore,
+    private readonly self: Identity,
+    private readonly security: SecurityLog,
+    private readonly events: EventEmitter<ClientEvents>,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const c of await this.store.listContacts()) if (c.state === 'changed') this.#changed.add(c.handle);
+  }
+
+  /** Handles among `handles` whose changed key the user has not accepted yet. */
+  changedAmong(handles: readonly string[]): string[] {
+    return handles.filter((h) => this.#changed.has(h));
+  }
+
+  /** Call after contact records were persisted (by any write): updates the cache and tells listeners. */
+  async written(records: readonly ContactRecord[]): Promise<void> {
+    for (const r of records) {
+      if (r.state === 'changed') this.#changed.add(r.handle);
+      else this.#changed.delete(r.handle);
+      this.events.emit('contact', await toContact(r));
+    }
+  }
+
+  async list(): Promise<Contact[]> {
+    return Promise.all((await this.store.listContacts()).map(toContact));
+  }
+
+  async states(handles: readonly string[]): Promise<Map<string, ContactRecord>> {
+    return this.store.getContacts(handles);
+  }
+
+  async #get(handle: string): Promise<ContactRecord> {
+    const c = (await this.store.getContacts([handle])).get(handle);
+    if (!c) throw new SealroomError(ProxyErrorCode.UnknownContact, `no key known for ${handle} yet: share a room first`);
+    return c;
+  }
+
+  async safetyNumber(handle: string): Promise<SafetyNumber> {
+    const c = await this.#get(handle);
+    const digits = safetyNumber(this.self, { handle: c.handle, publicKey: c.identityKey });
+    return { handle, digits, groups: safetyNumberGroups(digits), qr: `${SAFETY_QR_PREFIX}${digits}`, state: c.state };
+  }
+
+  /** Mark the accepted key verified; `digits`, when given, must be the number the user compared. */
+  async verify(handle: string, digits?: string): Promise<Contact> {
+    const c = await this.#get(handle);
+    if (c.state === 'changed')
+      throw new SealroomError(ClientErrorCode.KeyChanged, `${handle}'s key changed: accept the new key first (sealroom trust ${handle}), then compare again`);
+    if (digits !== undefined && digits !== (await this.safetyNumber(handle)).digits)
+      throw new SealroomError(ProxyErrorCode.SafetyNumberMismatch, `that is not the current safety number for ${handle}`);
+    const next: ContactRecord = { ...c, state: 'verified', verifiedAt: Date.now() };
+    await this.store.putContacts([next]);
+    await this.written([next]);
+    await this.security.report({ kind: 'contact-verified', roomId: null, handle, code: null, text: `you verified ${handle}'s safety number` });
+    return toContact(next);
+  }
+
+  /** Accept a changed key: it becomes the contact's key, unverified. */
+  async trust(handle: string): Promise<Contact> {
+    const c = await this.#get(handle);
+    if (c.state !== 'changed' || c.pendingKey === null) return toContact(c);
+    const next: ContactRecord = { ...c, identityKey: c.pendingKey, pendingKey: null, state: 'new', verifiedAt: null };
+    await this.store.putContacts([next]);
+    await this.written([next]);
+    await this.security.report({
+      kind: 'key-accepted',
+      roomId: null,
+      handle,
+      code: null,
+      text: `you accepted ${handle}'s new key (${await fingerprint(next.identityKey)}); it is not verified`,
+    });
+    return toContact(next);
+  }
+}
+
+export async function toContact(r: ContactRecord): Promise<Contact> {
+  return {
+    handle: r.handle,
+    fingerprint: await fingerprint(r.identityKey),
+    state: r.state,
+    firstSeen: r.firstSeen,
+    verifiedAt: r.verifiedAt,
+    pendingFingerprint: r.pendingKey ? await fingerprint(r.pendingKey) : null,
+  };
+}

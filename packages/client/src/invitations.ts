@@ -1,0 +1,181 @@
+import {
+  MlsErrorCode,
+  ProxyErrorCode,
+  SealroomError,
+  fromBase64,
+  toHex,
+  type Invitation,
+  type Member,
+  type RoomSummary,
+  type WelcomeEnvelope,
+} from '@sealroom/protocol';
+import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients } from '@sealroom/mls';
+import type { InvitationRecord } from './client-store.js';
+import type { EngineContext } from './engine-context.js';
+import { verdictError, verdictEvents } from './identity-gate.js';
+import { newRoom } from './room-record.js';
+import { summarize, type RoomSync } from './room-sync.js';
+import { parseWelcomeInfo } from './welcome-info.js';
+
+/** Whose invitations join without asking: nobody (the default) or verified contacts only. */
+export type AutoAccept = 'none' | 'verified';
+
+/**
+ * Welcomes become invitations the user accepts or declines (an unsolicited Welcome must not put anyone in
+ * a room). The Welcome is processed when it arrives — so the invitation can show the room's name, who
+ * invited and every member with its verification state — and the joined state waits here, unused, until
+ * accepted. Every credential in its tree passes the identity gate on arrival and again on accept.
+ */
+export class Invitations {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly sync: RoomSync,
+    private readonly autoAccept: AutoAccept,
+    /** Leaves a room properly (self-remove proposal): how a declined invitation is answered. */
+    private readonly leave: (roomId: string) => Promise<void>,
+  ) {}
+
+  /** A Welcome from the relay (push or list). Always acked once handled, so junk cannot pile up. */
+  async receive(w: WelcomeEnvelope): Promise<void> {
+    const { ctx } = this;
+    let accept = false;
+    await ctx.mutex.run(w.roomId, async () => {
+      const existing = await ctx.store.getRoom(w.roomId);
+      if (!existing || (existing.status !== 'active' && existing.status !== 'held')) {
+        try {
+          accept = await this.#process(w);
+        } catch (e) {
+          // Junk, not for us, or a credential we refuse: nothing to retry. Say so, and drop it.
+          await ctx.security.report({
+            kind: 'invitation-refused',
+            roomId: w.roomId,
+            handle: null,
+            code: e instanceof SealroomError ? e.code : MlsErrorCode.BadMessage,
+            text: `an invitation could not be opened and was dropped: ${e instanceof Error ? e.message : String(e)}`,
+          });
+        }
+      }
+      await ctx.relay.request('welcome.ack', { id: w.id });
+    });
+    if (accept) await this.accept(w.roomId);
+  }
+
+  /** Open the Welcome and keep it as an invitation; true if it should be accepted right away. */
+  async #process(w: WelcomeEnvelope): Promise<boolean> {
+    const { ctx } = this;
+    const data = fromBase64(w.data);
+    let kp = null;
+    for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
+    if (!kp) throw new SealroomError(MlsErrorCode.DecryptFailed, 'a welcome for none of our key packages');
+    const { group, welcomeInfo } = await joinFromWelcome(data, kp, ctx.config);
+    // The relay files Welcomes under a room id; the group id inside is what counts. A mismatch would let
+    // the relay make us keep two copies of one group (and reuse its keys).
+    if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
+    const members = membersOf(group);
+    const verdict = await ctx.gate.check(members, members);
+    await ctx.security.reportAll(verdictEvents(verdict, w.roomId, 'an invitation'));
+    if (verdict.kind === 'refused') throw verdictError(verdict);
+    if (verdict.kind === 'changed') {
+      // The invitation is kept (the user may accept the new key and then the invitation); the contact
+      // records say what changed.
+      await ctx.store.putContacts(verdict.contacts);
+      await ctx.contacts.written(verdict.contacts);
+    }
+    const info = parseWelcomeInfo(welcomeInfo);
+    // Who invited is what the committer wrote into the GroupInfo it signed; it must at least be a member.
+    const invitedBy = info?.invitedBy && members.some((m) => m.handle === info.invitedBy) ? info.invitedBy : null;
+    const inv: InvitationRecord = {
+      roomId: w.roomId,
+      seq: w.seq,
+      group: encodeGroup(group),
+      // Openness comes from the inviter, inside the Welcome — never from the relay.
+      name: info?.name ?? null,
+      open: info?.open ?? false,
+      invitedBy,
+      removed: info?.removed ?? [],
+      receivedAt: Date.now(),
+    };
+    await ctx.store.putInvitation(inv);
+    // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
+    if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
+    await ctx.security.report({
+      kind: 'invitation-received',
+      roomId: w.roomId,
+      handle: invitedBy,
+      code: null,
+      text: `${invitedBy ?? 'someone'} invited you to ${inv.name === null ? 'a room' : `"${inv.name}"`}; accept or decline it`,
+    });
+    await this.#changed();
+    if (this.autoAccept !== 'verified' || verdict.kind !== 'ok' || invitedBy === null) return false;
+    return (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state === 'verified';
+  }
+
+  async list(): Promise<Invitation[]> {
+    return Promise.all((await this.ctx.store.listInvitations()).map((i) => this.#view(i)));
+  }
+
+  async #view(i: InvitationRecord): Promise<Invitation> {
+    const group = decodeGroup(i.group, this.ctx.config);
+    const me = ownLeafIndex(group);
+    const members = membersOf(group);
+    const states = await this.ctx.contacts.states(members.map((m) => m.handle));
+    const list: Member[] = await Promise.all(
+      members.map(async (m) => ({
+        handle: m.handle,
+        self: m.leafIndex === me,
+        fingerprint: await fingerprint(m.publicKey),
+        state: m.leafIndex === me ? ('self' as const) : (states.get(m.handle)?.state ?? 'new'),
+      })),
+    );
+    return { roomId: i.roomId, name: i.name, open: i.open, invitedBy: i.invitedBy, members: list, receivedAt: i.receivedAt };
+  }
+
+  /** Join: the invitation becomes a room (with its new contacts, in one write), then catches up. */
+  async accept(roomId: string): Promise<RoomSummary> {
+    const { ctx, sync } = this;
+    await ctx.mutex.run(roomId, async () => {
+      const inv = await this.#get(roomId);
+      const group = decodeGroup(inv.group, ctx.config);
+      const members = membersOf(group);
+      // Contacts may have changed since it arrived: check again, against the relay and our records.
+      const verdict = await ctx.gate.check(members, members);
+      if (verdict.kind !== 'ok') {
+        if (verdict.kind === 'changed') {
+          await ctx.store.putContacts(verdict.contacts);
+          await ctx.contacts.written(verdict.contacts);
+        }
+        await ctx.security.reportAll(verdictEvents(verdict, roomId, 'accepting an invitation'));
+        throw verdictError(verdict);
+      }
+      const room = newRoom(roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
+      await ctx.store.writeRoom({ room, contacts: verdict.contacts, invitationDelete: roomId });
+      await ctx.contacts.written(verdict.contacts);
+      ctx.events.emit('room', summarize(ctx, room));
+      await sync.syncLocked(roomId);
+    });
+    await this.#changed();
+    return summarize(ctx, await sync.room(roomId));
+  }
+
+  /** Decline: enter the room only to leave it by a self-remove proposal, so members see us go. */
+  async decline(roomId: string): Promise<void> {
+    const { ctx } = this;
+    await ctx.mutex.run(roomId, async () => {
+      const inv = await this.#get(roomId);
+      const room = newRoom(roomId, decodeGroup(inv.group, ctx.config), { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
+      await ctx.store.writeRoom({ room, invitationDelete: roomId });
+    });
+    await this.#changed();
+    await this.leave(roomId);
+  }
+
+  async #get(roomId: string): Promise<InvitationRecord> {
+    const inv = await this.ctx.store.getInvitation(roomId);
+    if (!inv) throw new SealroomError(ProxyErrorCode.UnknownInvitation, `no pending invitation to room ${roomId}`);
+    return inv;
+  }
+
+  async #changed(): Promise<void> {
+    this.ctx.events.emit('invites', await this.list());
+  }
+}
