@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealroomClient } from '@sealroom/client';
-import { inviteAndWait, device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
+import { inviteAndWait, waitForInvitation, device, relayIn, tempDir, textsOf, until, waitForText, type Relay } from '../harness.js';
 
 describe('three headless clients against a real relay with SQLite', () => {
   const tmp = tempDir('three');
@@ -23,6 +23,9 @@ describe('three headless clients against a real relay with SQLite', () => {
   it('create, invite, open join, send, leave, remove — every member decrypts every message', async () => {
     const room = await alice.createRoom('Lunch plans', true);
     await alice.invite(room.roomId, 'bob');
+    await waitForInvitation(bob, room.roomId);
+    expect((await bob.invitations()).find((i) => i.roomId === room.roomId)).toMatchObject({ name: 'Lunch plans', invitedBy: 'alice' });
+    await bob.acceptInvitation(room.roomId);
     await until('bob to join', async () => (await bob.listRooms()).find((r) => r.roomId === room.roomId && r.name === 'Lunch plans'));
 
     await carol.joinRoom(room.roomId); // open room: external commit
@@ -73,6 +76,8 @@ describe('three headless clients against a real relay with SQLite', () => {
     const already = results.filter((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_PROXY_ALREADY_MEMBER').length;
     expect(ok + already).toBe(2);
     expect(ok).toBeGreaterThanOrEqual(1);
+    await waitForInvitation(carol, room.roomId);
+    await carol.acceptInvitation(room.roomId);
     await until('carol to join', async () => (await carol.listRooms()).some((r) => r.roomId === room.roomId && r.status === 'active'));
     const epochs = await Promise.all([alice, bob, carol].map((c) => c.syncRoom(room.roomId).then((r) => r.epoch)));
     expect(new Set(epochs).size).toBe(1);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { SealroomClient } from '@sealroom/client';
 import type { LogEntry } from '@sealroom/protocol';
 import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
-import { inviteAndWait, device, tempDir, until, waitForText } from '../harness.js';
+import { inviteAndWait, waitForInvitation, device, tempDir, until, waitForText } from '../harness.js';
 
 /** A relay that runs the real code over a store we can make lie. */
 function lyingStore(path: string) {
@@ -73,6 +73,8 @@ describe('what a malicious relay can make the client do', () => {
     knobs.openLie.add(roomId);
     bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
     clients.push(bob);
+    await waitForInvitation(bob, roomId);
+    await bob.acceptInvitation(roomId);
     await until('bob to join', async () => (await bob.listRooms()).some((r) => r.roomId === roomId && r.status === 'active'));
     // Openness comes from the inviter inside the Welcome, not from the relay.
     expect((await bob.getRoom(roomId)).open).toBe(false);

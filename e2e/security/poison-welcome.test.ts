@@ -51,12 +51,12 @@ describe('review: one undecodable Welcome poisons every reconnect', () => {
     // Same data dir: same identity, same rooms. The reconnect routine must catch the room up.
     bob = new SealroomClient({ store: new SqliteClientStore(`${tmp.dir}/bob`), serverUrl: relay.url });
     const warnings: string[] = [];
-    bob.on('warning', (w) => warnings.push(`${w.code}: ${w.text}`));
+    bob.on('security', (e) => warnings.push(`${e.code ?? ''}: ${e.kind}: ${e.text}`));
     await bob.start();
     const ready = await bob.waitConnected(8000).then(() => 'ok', (e: Error) => e.message);
     expect(ready).toBe('ok');
     // The junk was reported, not swallowed.
-    expect(warnings.some((w) => w.startsWith('ERR_MLS_'))).toBe(true);
+    expect(warnings.some((w) => w.startsWith('ERR_MLS_') && w.includes('invitation-refused'))).toBe(true);
     await waitForText(bob, roomId, 'while bob was away', 2000);
   });
 });

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { ClientErrorCode, ProxyErrorCode, SealroomError, type Contact, type SafetyNumber } from '@sealroom/protocol';
 import { fingerprint, safetyNumber, safetyNumberGroups, type Identity } from '@sealroom/mls';
 import type { ClientStore, ContactRecord } from './client-store.js';
-import type { ClientEvents } from './engine-context.js';
+import type { ClientEvents } from './client-events.js';
 import type { SecurityLog } from './security-log.js';
 
 /** What the QR code on the verification screen encodes; the other device compares it with its own number. */

@@ -123,12 +123,13 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
     }
     if (r.sender === null) {
       // An external commit (RFC 9420 §12.4.3.2): the relay checks these too; members check again.
-      const joiner = r.added.length === 1 ? r.added[0]! : null;
+      const joiner = r.joiner;
       if (!room.open)
         // Only open rooms publish GroupInfo; an external commit into an invite-only room means someone
         // (the relay or a member) is trying to add a reader. Refuse it loudly rather than follow.
         return stop(MlsErrorCode.CommitRejected, `refused an external join into this invite-only room at seq ${entry.seq}`);
-      if (!joiner) return stop(ClientErrorCode.CommitRefused, `refused an external commit at seq ${entry.seq} that adds ${r.added.length} members`);
+      if (!joiner || r.added.some((m) => m.handle !== joiner.handle))
+        return stop(ClientErrorCode.CommitRefused, `refused an external commit at seq ${entry.seq} that does not add exactly its committer`);
       const others = r.removed.filter((m) => m.handle !== joiner.handle);
       if (others.length > 0)
         return stop(

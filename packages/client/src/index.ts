@@ -1,6 +1,6 @@
 export { SealroomClient } from './sealroom-client.js';
 export type { SealroomClientOptions } from './sealroom-client.js';
-export type { ClientEvents } from './engine-context.js';
+export type { ClientEvents } from './client-events.js';
 export type {
   ClientStore,
   RoomRecord,

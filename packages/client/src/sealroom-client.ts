@@ -43,7 +43,8 @@ import {
 } from '@sealroom/mls';
 import type { ClientStore, ContactRecord } from './client-store.js';
 import { ContactBook } from './contact-book.js';
-import type { ClientEvents, EngineContext } from './engine-context.js';
+import type { ClientEvents } from './client-events.js';
+import type { EngineContext } from './engine-context.js';
 import { IdentityGate, verdictError, verdictEvents } from './identity-gate.js';
 import { Invitations, type AutoAccept } from './invitations.js';
 import { newRoom } from './room-record.js';

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { SecurityEvent } from '@sealroom/protocol';
 import type { ClientStore, NewSecurityEvent } from './client-store.js';
-import type { ClientEvents } from './engine-context.js';
+import type { ClientEvents } from './client-events.js';
 
 /**
  * Every security event is persisted, then pushed to whoever listens (the proxy's local API → UI and CLI).

@@ -21,6 +21,8 @@ export type Incoming =
       group: Group;
       /** null for an external commit: the sender is the new member. */
       sender: MemberInfo | null;
+      /** For an external commit, the new member (it may reuse its old leaf's key and slot when it resyncs). */
+      joiner: MemberInfo | null;
       added: MemberInfo[];
       removed: MemberInfo[];
       /** This commit removed us (RFC 9420 §12.4.2). */
@@ -118,6 +120,7 @@ export async function processIncoming(g: Group, bytes: Uint8Array): Promise<Inco
       kind: 'commit',
       group: next,
       sender: memberAt(g, s.sender),
+      joiner: s.sender === undefined ? newLeaf(g, next) : null,
       added: after.filter((x) => !beforeKeys.has(key(x))),
       removed: before.filter((x) => !afterKeys.has(key(x))),
       removedSelf: r.newState.groupActiveState.kind === 'removedFromGroup',
@@ -126,6 +129,16 @@ export async function processIncoming(g: Group, bytes: Uint8Array): Promise<Inco
     if (e instanceof SealroomError && e.code === MlsErrorCode.DecryptFailed) throw e;
     throw decryptFailed(e);
   }
+}
+
+/** The leaf of `after` whose HPKE encryption key no leaf of `before` has: the external committer's fresh leaf. */
+function newLeaf(before: Group, after: Group): MemberInfo | null {
+  const old = new Set<string>();
+  const leaves = (g: Group) =>
+    g.state.ratchetTree.flatMap((n, i) => (n?.nodeType === 'leaf' && i % 2 === 0 ? [{ leafIndex: i / 2, leaf: n.leaf }] : []));
+  for (const l of leaves(before)) old.add(Buffer.from(l.leaf.hpkePublicKey).toString('hex'));
+  const fresh = leaves(after).filter((l) => !old.has(Buffer.from(l.leaf.hpkePublicKey).toString('hex')));
+  return fresh.length === 1 ? memberAt(after, fresh[0]!.leafIndex) : null;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
