@@ -36,13 +36,14 @@ async function cliOk(args: string[]): Promise<string> {
 
 /** A TCP tap in front of the relay: records both directions of every connection. */
 type Tap = { port: number; conns: { up: Buffer[]; down: Buffer[] }[]; server: Server; sockets: Set<Socket>; close(): Promise<void> };
-function startTap(targetPort: number): Promise<Tap> {
+/** `target` is read per connection, so the tap can listen before the relay it fronts has a port. */
+function startTap(target: () => number): Promise<Tap> {
   const conns: Tap['conns'] = [];
   const sockets = new Set<Socket>();
   const server = netCreateServer((client) => {
     const rec = { up: [] as Buffer[], down: [] as Buffer[] };
     conns.push(rec);
-    const upstream = netConnect(targetPort, '127.0.0.1');
+    const upstream = netConnect(target(), '127.0.0.1');
     sockets.add(client);
     sockets.add(upstream);
     client.on('data', (d: Buffer) => {
@@ -154,12 +155,18 @@ describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
     const aliceDir = join(tmp.dir, 'alice');
     const bobDir = join(tmp.dir, 'bob');
 
-    // Relay, and a tap in front of it so we see exactly what it receives.
-    const { long: relay, match: rm } = await startLong('relay', ['server', '0', '--data', relayDir], /Sealroom server listening on (http:\/\/\S+)/);
-    const relayPort = Number(new URL(rm[1]!).port);
-    expect(relayPort).toBeGreaterThan(0);
-    tap = await startTap(relayPort);
+    // Relay, and a tap in front of it so we see exactly what it receives. Devices reach the relay through
+    // the tap, so that is the public URL their logins name (--public-url).
+    let relayPort = 0;
+    tap = await startTap(() => relayPort);
     const relayUrl = `http://127.0.0.1:${tap.port}`;
+    const { long: relay, match: rm } = await startLong(
+      'relay',
+      ['server', '0', '--data', relayDir, '--public-url', relayUrl],
+      /Sealroom server listening on (http:\/\/\S+)/,
+    );
+    relayPort = Number(new URL(rm[1]!).port);
+    expect(relayPort).toBeGreaterThan(0);
 
     const proxyRe = (h: string) => new RegExp(`Sealroom proxy for ${h}: (http://127\\.0\\.0\\.1:\\d+/#token=[0-9a-f]+)`);
     const [{ long: alice, match: am }, { long: bob, match: bm }] = await Promise.all([
@@ -174,6 +181,8 @@ describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
     const roomId = await cliOk(['rooms', 'create', roomName, '--proxy', aliceUrl]);
     expect(roomId).toMatch(/^[0-9a-f]{32}$/);
     await cliOk(['rooms', 'invite', roomId, 'bob', '--proxy', aliceUrl]);
+    await until('bob to be invited', async () => (await cliOk(['invites', '--json', '--proxy', bobUrl])).includes(roomId), 20_000);
+    await cliOk(['invites', 'accept', roomId, '--proxy', bobUrl]);
     await until(
       'bob to join and learn the room name',
       async () => {
