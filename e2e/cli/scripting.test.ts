@@ -19,6 +19,27 @@ describe('sealroom scripting commands against running proxies', () => {
     return r.stdout.trim();
   };
 
+  /** Ask again (up to ~10 s) until `done`; returns the last answer, which the caller then asserts on. */
+  const poll = async <T>(get: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
+    let v = await get();
+    for (let i = 0; i < 100 && !done(v); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      v = await get();
+    }
+    return v;
+  };
+  type Invite = { roomId: string; name: string | null; invitedBy: string | null; members: { handle: string }[] };
+  const invites = async (url: string) => JSON.parse(await ok(url, ['invites', '--json'])) as Invite[];
+  /** The invitee sees the invitation (an invite is not a join), then accepts it. */
+  const accept = async (url: string, room: string) => {
+    const pending = await poll(() => invites(url), (l) => l.some((i) => i.roomId === room));
+    expect(pending).toContainEqual(expect.objectContaining({ roomId: room, invitedBy: 'alice' }));
+    expect(await ok(url, ['invites', 'accept', room])).toBe(room);
+  };
+  type Event = { id: number; kind: string; roomId: string | null; handle: string | null; text: string };
+  const events = async (url: string) =>
+    (await ok(url, ['events', '--json'])).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+
   beforeAll(async () => {
     const sp = await freePort();
     procs.push(await spawnSealroom(['server', String(sp), '--data', join(dir, 'server')], /listening on (\S+)/));
@@ -44,6 +65,14 @@ describe('sealroom scripting commands against running proxies', () => {
     ]);
 
     await ok(alice, ['rooms', 'invite', room, 'bob']);
+    // bob's proxy holds the Welcome as an invitation: listed, not joined, until bob accepts it.
+    const pending = await poll(() => invites(bob), (l) => l.some((i) => i.roomId === room));
+    expect(pending).toEqual([expect.objectContaining({ roomId: room, name: 'Ops', invitedBy: 'alice' })]);
+    expect(await ok(bob, ['invites'])).toMatch(new RegExp(`^${room}  open +\\d+ members  from alice  .+  Ops$`, 'm'));
+    expect(JSON.parse(await ok(bob, ['rooms', 'list', '--json']))).not.toContainEqual(expect.objectContaining({ roomId: room }));
+    expect(await ok(bob, ['invites', 'accept', room])).toBe(room);
+    expect(await invites(bob)).toEqual([]);
+    expect(JSON.parse(await ok(bob, ['rooms', 'list', '--json']))).toEqual([expect.objectContaining({ roomId: room, status: 'active' })]);
     expect(await ok(carol, ['rooms', 'join', room])).toBe(room);
     const members = JSON.parse(await ok(alice, ['members', room, '--json'])) as { handle: string; self: boolean }[];
     expect(members.map((m) => m.handle).sort()).toEqual(['alice', 'bob', 'carol']);
@@ -69,6 +98,7 @@ describe('sealroom scripting commands against running proxies', () => {
   it('messages --follow streams new messages as they arrive', async () => {
     const room = await ok(alice, ['rooms', 'create', 'Live']);
     await ok(alice, ['rooms', 'invite', room, 'bob']);
+    await accept(bob, room);
     const follow = spawn(process.execPath, [SEALROOM_BIN, 'messages', room, '--json', '--follow', '--proxy', bob], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     follow.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -81,6 +111,86 @@ describe('sealroom scripting commands against running proxies', () => {
       for (let i = 0; i < 50 && !out.includes('second live'); i++) await new Promise((r) => setTimeout(r, 100));
       const texts = out.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
       expect(texts).toEqual(['first live', 'second live']);
+    } finally {
+      follow.kill('SIGTERM');
+    }
+  });
+
+  it('safety-number is the same 60 digits on both sides; verify checks them; contacts, members and events show it', async () => {
+    const room = await ok(alice, ['rooms', 'create', 'Verify']);
+    await ok(alice, ['rooms', 'invite', room, 'bob']);
+    await accept(bob, room);
+
+    type Safety = { handle: string; digits: string; groups: string[]; state: string };
+    const mine = JSON.parse(await ok(alice, ['safety-number', 'bob', '--json'])) as Safety;
+    const theirs = JSON.parse(await ok(bob, ['safety-number', 'alice', '--json'])) as Safety;
+    expect(mine.digits).toMatch(/^[0-9]{60}$/);
+    expect(theirs.digits).toBe(mine.digits);
+    expect(mine.groups).toHaveLength(12);
+    expect(mine.groups.join('')).toBe(mine.digits);
+    expect(mine).toMatchObject({ handle: 'bob', state: 'new' });
+    const shown = (await ok(alice, ['safety-number', 'bob'])).split('\n');
+    expect(shown).toHaveLength(4);
+    for (const line of shown.slice(0, 3)) expect(line).toMatch(/^\d{5} \d{5} \d{5} \d{5}$/);
+    expect(shown.slice(0, 3).join('').replace(/ /g, '')).toBe(mine.digits);
+    expect(shown[3]).toMatch(/^bob +new$/);
+
+    // One digit off: the proxy refuses, and bob stays unverified.
+    const last = Number(mine.digits.at(-1));
+    const wrong = await as(alice, ['verify', 'bob', '--number', `${mine.digits.slice(0, 59)}${(last + 1) % 10}`]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^sealroom: ERR_PROXY_SAFETY_NUMBER_MISMATCH: .+\n$/);
+    type ContactJson = { handle: string; state: string; verifiedAt: number | null };
+    const contacts = async () => JSON.parse(await ok(alice, ['contacts', '--json'])) as ContactJson[];
+    expect(await contacts()).toContainEqual(expect.objectContaining({ handle: 'bob', state: 'new', verifiedAt: null }));
+
+    // The digits as shown (groups separated by spaces) are accepted.
+    expect(await ok(alice, ['verify', 'bob', '--number', shown.slice(0, 3).join(' ')])).toMatch(/^bob +✓ verified /);
+    expect(await contacts()).toContainEqual(expect.objectContaining({ handle: 'bob', state: 'verified', verifiedAt: expect.any(Number) }));
+    expect(await ok(alice, ['contacts'])).toMatch(/^bob +✓ verified +[0-9a-f ]+ +first seen \d{4}-\d\d-\d\d \d\d:\d\d:\d\d +verified /m);
+    expect(await ok(alice, ['members', room])).toMatch(/^bob +✓ verified +[0-9a-f ]+$/m);
+    expect(await ok(alice, ['members', room])).toMatch(/^alice +\(you\)/m);
+    expect(JSON.parse(await ok(alice, ['safety-number', 'bob', '--json']))).toMatchObject({ digits: mine.digits, state: 'verified' });
+
+    // Security events: alice verified bob; bob received the invitation.
+    expect(await events(alice)).toContainEqual(expect.objectContaining({ kind: 'contact-verified', handle: 'bob' }));
+    expect(await events(bob)).toContainEqual(expect.objectContaining({ kind: 'invitation-received', roomId: room }));
+    expect(await ok(alice, ['events'])).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +contact-verified +\S+ +bob +.+$/m);
+  });
+
+  it('invites decline: the invitation is gone and cannot be accepted afterwards', async () => {
+    const room = await ok(alice, ['rooms', 'create', 'Declined']);
+    await ok(alice, ['rooms', 'invite', room, 'carol']);
+    const pending = await poll(() => invites(carol), (l) => l.some((i) => i.roomId === room));
+    expect(pending).toContainEqual(expect.objectContaining({ roomId: room, invitedBy: 'alice' }));
+    expect(await ok(carol, ['invites', 'decline', room])).toBe('');
+    expect(await invites(carol)).not.toContainEqual(expect.objectContaining({ roomId: room }));
+    const late = await as(carol, ['invites', 'accept', room]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/^sealroom: ERR_PROXY_UNKNOWN_INVITATION: .+\n$/);
+    expect(JSON.parse(await ok(carol, ['rooms', 'list', '--json']))).not.toContainEqual(expect.objectContaining({ roomId: room, status: 'active' }));
+  });
+
+  it('events --follow lists, then streams new security events, each once', async () => {
+    const first = await ok(alice, ['rooms', 'create', 'Events one']);
+    await ok(alice, ['rooms', 'invite', first, 'carol']);
+    await poll(() => events(carol), (l) => l.some((e) => e.kind === 'invitation-received' && e.roomId === first));
+    const follow = spawn(process.execPath, [SEALROOM_BIN, 'events', '--json', '--follow', '--proxy', carol], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    follow.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const streamed = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+    const has = (room: string) => streamed().some((e) => e.kind === 'invitation-received' && e.roomId === room);
+    try {
+      // The listed part is printed after the subscription, so once it is out, the stream is live.
+      for (let i = 0; i < 100 && !has(first); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(has(first)).toBe(true);
+      const second = await ok(alice, ['rooms', 'create', 'Events two']);
+      await ok(alice, ['rooms', 'invite', second, 'carol']);
+      for (let i = 0; i < 100 && !has(second); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(has(second)).toBe(true);
+      const ids = streamed().map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     } finally {
       follow.kill('SIGTERM');
     }
