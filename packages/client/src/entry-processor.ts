@@ -13,6 +13,7 @@ import {
 import { decodeGroup, encodeGroup, epochOf, membersOf, peekContentType, processIncoming, type Group } from '@sealroom/mls';
 import type { ContactRecord, NewSecurityEvent, RoomRecord, RoomWrite } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
+import { externalCommitRefusal } from './external-commit-rules.js';
 import { verdictEvents } from './identity-gate.js';
 
 /** What processing one log entry asks the engine to do after it has been persisted. */
@@ -113,46 +114,20 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
       warn(kind, code, `${text}; the room is stopped on this device`, handle);
       return done();
     };
+    const bytes = fromBase64(entry.data);
+    const refusal = externalCommitRefusal(room, group, bytes, entry.sender, entry.seq);
+    if (refusal) return stop(refusal.code, refusal.text, refusal.kind, refusal.handle);
     let r;
     try {
-      r = await processIncoming(group, fromBase64(entry.data));
+      r = await processIncoming(group, bytes);
       if (r.kind !== 'commit') throw new Error('not a commit');
     } catch (e) {
       // We cannot follow the group past a commit we cannot process (security.md C2): stop, and say so.
       return stop(isSealroomError(e) ? e.code : MlsErrorCode.CommitRejected, `could not process the commit at seq ${entry.seq}`);
     }
-    if (r.sender === null) {
-      // An external commit (RFC 9420 §12.4.3.2): the relay checks these too; members check again.
-      const joiner = r.joiner;
-      if (!room.open)
-        // Only open rooms publish GroupInfo; an external commit into an invite-only room means someone
-        // (the relay or a member) is trying to add a reader. Refuse it loudly rather than follow.
-        return stop(MlsErrorCode.CommitRejected, `refused an external join into this invite-only room at seq ${entry.seq}`);
-      if (!joiner || r.added.some((m) => m.handle !== joiner.handle))
-        return stop(ClientErrorCode.CommitRefused, `refused an external commit at seq ${entry.seq} that does not add exactly its committer`);
-      const others = r.removed.filter((m) => m.handle !== joiner.handle);
-      if (others.length > 0)
-        return stop(
-          ClientErrorCode.CommitRefused,
-          `refused an external commit by ${joiner.handle} that removes ${others.map((m) => m.handle).join(', ')} (only its own old leaf may go)`,
-          'commit-refused',
-          joiner.handle,
-        );
-      if (joiner.handle !== entry.sender)
-        return stop(
-          ClientErrorCode.RelayContradicted,
-          `the relay says ${entry.sender} sent the external commit at seq ${entry.seq}, but it joins ${joiner.handle}`,
-          'relay-contradicted',
-          joiner.handle,
-        );
-      if (room.removed.includes(joiner.handle))
-        return stop(
-          ClientErrorCode.CommitRefused,
-          `${joiner.handle} was removed from this room and rejoined by itself; refused (a member must invite ${joiner.handle} again)`,
-          'commit-refused',
-          joiner.handle,
-        );
-    }
+    // An external commit must add exactly its committer (whose credential the gate checks next).
+    if (r.sender === null && (!r.joiner || r.added.some((x) => x.handle !== r.joiner?.handle)))
+      return stop(ClientErrorCode.CommitRefused, `refused an external commit at seq ${entry.seq} that does not add exactly its committer`);
     // Every credential the commit brings (added leaves, changed leaf keys) against the relay and our contacts.
     const verdict = await ctx.gate.check(r.added, membersOf(r.group));
     events.push(...verdictEvents(verdict, room.roomId, `the commit at seq ${entry.seq}`));

@@ -5,6 +5,7 @@ import {
   SealroomError,
   fromBase64,
   identityLookupAnswer,
+  missingCaseError,
   type Handle,
 } from '@sealroom/protocol';
 import type { Identity } from '@sealroom/mls';
@@ -39,9 +40,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
  * caller persists it only if the whole operation succeeds.
  */
 export class IdentityGate {
-  /** Relay bindings are first-come and permanent, so a confirmed one is remembered for the session. */
-  readonly #bound = new Map<string, string>();
-
+  // No cache of the relay's answers: a relay that changes its binding for a handle must be seen the moment
+  // it does. Lookups happen only when an operation brings new credentials (never per message).
   constructor(
     private readonly relay: RelayConnection,
     private readonly store: ClientStore,
@@ -101,13 +101,8 @@ export class IdentityGate {
   /** The relay's binding for each handle, as hex (null: no account). The answer is parsed, never trusted. */
   async #bindings(handles: string[]): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
-    const ask = handles.filter((h) => {
-      const b = this.#bound.get(h);
-      if (b !== undefined) out.set(h, b);
-      return b === undefined;
-    });
-    for (let i = 0; i < ask.length; i += Limits.handlesPerLookup) {
-      const batch = ask.slice(i, i + Limits.handlesPerLookup);
+    for (let i = 0; i < handles.length; i += Limits.handlesPerLookup) {
+      const batch = handles.slice(i, i + Limits.handlesPerLookup);
       const res: unknown = await this.relay.request('identity.lookup', { handles: batch as Handle[] });
       const failed = res as { ok?: unknown; code?: unknown; message?: unknown };
       if (failed.ok === false && typeof failed.code === 'string')
@@ -115,11 +110,7 @@ export class IdentityGate {
       const p = identityLookupAnswer.safeParse(res);
       if (!p.success || p.data.accounts.length !== batch.length || p.data.accounts.some((a, j) => a.handle !== batch[j]))
         throw new SealroomError(ClientErrorCode.RelayContradicted, 'the relay answered identity.lookup with something else than asked');
-      for (const a of p.data.accounts) {
-        const k = a.identityKey === null ? null : hex(fromBase64(a.identityKey));
-        out.set(a.handle, k);
-        if (k !== null) this.#bound.set(a.handle, k);
-      }
+      for (const a of p.data.accounts) out.set(a.handle, a.identityKey === null ? null : hex(fromBase64(a.identityKey)));
     }
     return out;
   }
@@ -127,7 +118,8 @@ export class IdentityGate {
 
 /** Security events for a verdict that is not `ok`. */
 export function verdictEvents(v: GateVerdict, roomId: string | null, what: string): NewSecurityEvent[] {
-  switch (v.kind) {
+  const kind = v.kind;
+  switch (kind) {
     case 'ok':
       return [];
     case 'refused':
@@ -140,6 +132,8 @@ export function verdictEvents(v: GateVerdict, roomId: string | null, what: strin
         code: ClientErrorCode.KeyChanged,
         text: `${h}'s identity key changed (${what}). Compare safety numbers with ${h}, then accept the new key.`,
       }));
+    default:
+      throw missingCaseError(kind);
   }
 }
 
