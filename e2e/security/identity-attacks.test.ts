@@ -260,4 +260,41 @@ describe('identity attacks (issue 5)', () => {
     }
     expect((await erin.listRooms()).find((r) => r.roomId === roomId)?.status).toBe('failed');
   });
+
+  it('a commit that brings a changed key for a known contact holds the room until the key is accepted', async () => {
+    const gina = await device(relay.url, `${tmp.dir}/gina`, 'gina');
+    const hank = await device(relay.url, `${tmp.dir}/hank`, 'hank');
+    closers.push(() => gina.close(), () => hank.close());
+    // alice knows gina's real key from a room they share.
+    const known = (await alice.createRoom('Known', false)).roomId;
+    await inviteAndWait(alice, gina, known);
+    // hank and alice share another room; then the relay hands hank its own key for "gina".
+    const roomId = (await hank.createRoom('Held', false)).roomId;
+    await inviteAndWait(hank, alice, roomId);
+    const relaysGina = await generateIdentity('gina');
+    knobs.account.set('gina', toBase64(relaysGina.publicKey));
+    knobs.keyPackage.set('gina', toBase64((await createKeyPackage(relaysGina)).publicBytes));
+    try {
+      await hank.invite(roomId, 'gina'); // first contact for hank: he cannot tell
+      await until('alice to hold the room', async () => (await alice.getRoom(roomId)).status === 'held');
+      const held = await alice.getRoom(roomId);
+      expect(held.epoch).toBe(1); // the commit was not applied
+      expect((await alice.members(roomId)).map((x) => x.handle).sort()).toEqual(['alice', 'hank']);
+      expect((await eventsOf(alice, 'key-changed')).some((e) => e.handle === 'gina' && e.roomId === roomId)).toBe(true);
+      expect(held.keyChanged).toEqual(['gina']);
+      await expect(alice.sendText(roomId, 'while held')).rejects.toMatchObject({
+        code: 'ERR_CLIENT_KEY_CHANGED',
+        message: expect.stringContaining("gina's key changed") as unknown,
+      });
+      await expect(alice.sendText(known, 'to gina?')).rejects.toMatchObject({ code: 'ERR_CLIENT_KEY_CHANGED' });
+      // Accepting the key (the user's call, after comparing) resumes the room from the held commit.
+      await alice.trust('gina');
+      await until('alice to resume', async () => (await alice.getRoom(roomId)).status === 'active');
+      expect((await alice.getRoom(roomId)).epoch).toBe(2);
+      expect((await alice.members(roomId)).map((x) => x.handle).sort()).toEqual(['alice', 'gina', 'hank']);
+    } finally {
+      knobs.account.delete('gina');
+      knobs.keyPackage.delete('gina');
+    }
+  });
 });

@@ -33,6 +33,8 @@ export type RoomRecord = {
    * newcomers, from the room metadata.
    */
   removed: string[];
+  /** While `status` is `held`: the contacts whose changed key the next commit brings. */
+  heldFor?: string[];
 };
 
 /**

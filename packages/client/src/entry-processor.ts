@@ -138,6 +138,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
       group = initial;
       next.lastSeq = room.lastSeq;
       next.status = 'held';
+      next.heldFor = verdict.handles;
       contacts.push(...verdict.contacts);
       return done();
     }

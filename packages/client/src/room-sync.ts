@@ -56,7 +56,7 @@ export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
     members: handles.length,
     status: room.status,
     lastSeq: room.lastSeq,
-    keyChanged: ctx.contacts.changedAmong(handles),
+    keyChanged: ctx.contacts.changedAmong([...new Set([...handles, ...(room.status === 'held' ? (room.heldFor ?? []) : [])])]),
   };
 }
 
@@ -79,6 +79,13 @@ export class RoomSync {
 
   async activeRoom(roomId: string): Promise<RoomRecord> {
     const r = await this.room(roomId);
+    if (r.status === 'held') {
+      const who = r.heldFor?.join(', ') ?? 'a member';
+      throw new SealroomError(
+        ClientErrorCode.KeyChanged,
+        `room ${roomId} is on hold: ${who}'s key changed; compare safety numbers, then accept it (sealroom trust ${r.heldFor?.[0] ?? 'HANDLE'})`,
+      );
+    }
     if (r.status !== 'active') throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${roomId} (${r.status})`);
     return r;
   }

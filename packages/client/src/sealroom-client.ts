@@ -489,7 +489,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         .run(r.roomId, async () => {
           const room = await sync.room(r.roomId);
           if (room.status !== 'held') return;
-          await sync.save({ ...room, status: 'active' });
+          const { heldFor: _done, ...rest } = room;
+          await sync.save({ ...rest, status: 'active' });
           await sync.syncLocked(r.roomId);
         })
         .catch((e: unknown) => this.#warn(r.roomId, e));
