@@ -4,10 +4,13 @@ import { useApi } from '../api/api-context.ts';
 import { TrustContext } from '../hooks/trust-context.ts';
 import type { Trust } from '../hooks/trust-context.ts';
 import { useContacts } from '../hooks/use-contacts.ts';
+import { useDeclinedRooms } from '../hooks/use-declined-rooms.ts';
 import { useInvites } from '../hooks/use-invites.ts';
 import { useRooms } from '../hooks/use-rooms.ts';
 import { useSecurityEvents } from '../hooks/use-security-events.ts';
+import { visibleRooms } from '../lib/declined-rooms.ts';
 import { activeEvents, dismissKey, globalEvents as globalScope, warningCountsByRoom } from '../lib/security-events.ts';
+import { heldFor } from '../lib/trust.ts';
 import { EventsView } from './events-view.tsx';
 import { Header } from './header.tsx';
 import { MemberPanel } from './member-panel.tsx';
@@ -23,7 +26,10 @@ type MainView = { kind: 'room' } | { kind: 'verify'; handle: string } | { kind: 
 
 export function ChatLayout({ me, session, proxyConnected }: Props) {
   const api = useApi();
-  const { rooms, loading, error, upsert } = useRooms(session);
+  const { rooms: allRooms, loading, error, upsert } = useRooms(session);
+  const declines = useDeclinedRooms();
+  // Declined invitations leave a `left` room behind at the proxy; the user never joined it.
+  const rooms = useMemo(() => visibleRooms(allRooms, declines.declined), [allRooms, declines.declined]);
   const invites = useInvites(session);
   const { contacts, note } = useContacts(session);
   const security = useSecurityEvents(session);
@@ -61,6 +67,15 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
     [upsert, select],
   );
 
+  const { forget: forgetDeclined } = declines;
+  const onInviteAccepted = useCallback(
+    (room: RoomSummary) => {
+      forgetDeclined(room.roomId);
+      onRoomAdded(room);
+    },
+    [forgetDeclined, onRoomAdded],
+  );
+
   const openVerify = useCallback((handle: string) => {
     setView({ kind: 'verify', handle });
     setMembersOpen(false);
@@ -71,11 +86,17 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
 
   const selected = rooms.find((r) => r.roomId === selectedId) ?? null;
   // Until the rooms are listed, every room is "known": their events must not flash up as global notices.
-  const known = useMemo(() => new Set(rooms.map((r) => r.roomId)), [rooms]);
+  // Hidden (declined) rooms count as known: the invitation's notice goes away with the decline.
+  const known = useMemo(() => new Set(allRooms.map((r) => r.roomId)), [allRooms]);
   const globalEvents = loading
     ? activeEvents(security.events, security.dismissed, { roomId: null })
     : globalScope(security.events, security.dismissed, known);
   const roomEvents = selected === null ? [] : activeEvents(security.events, security.dismissed, { roomId: selected.roomId });
+  // From every event, dismissed or not: dismissing a warning accepts nothing.
+  const held = useMemo(
+    () => (selected === null || selected.status !== 'held' ? [] : heldFor(selected.roomId, security.events, contacts)),
+    [selected, security.events, contacts],
+  );
   const roomWarnings = useMemo(() => warningCountsByRoom(security.events, security.dismissed), [security.events, security.dismissed]);
   const undismissed = security.events.filter((e) => !security.dismissed.has(dismissKey(e))).length;
 
@@ -87,7 +108,7 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
       <EventsView
         events={security.events}
         dismissed={security.dismissed}
-        rooms={rooms}
+        rooms={allRooms}
         error={security.error}
         onDismiss={security.dismiss}
         onVerify={openVerify}
@@ -105,6 +126,7 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
         onDismiss={security.dismiss}
         onVerify={openVerify}
         onShowEvents={showEvents}
+        held={held}
       />
     );
   } else {
@@ -146,6 +168,9 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
             invites={invites.invites}
             invitesError={invites.error}
             onInviteGone={invites.remove}
+            onInviteAccepted={onInviteAccepted}
+            onDeclineStart={declines.begin}
+            onDeclineEnd={declines.end}
           />
           <main className="main">{main}</main>
           {selected !== null ? <MemberPanel key={selected.roomId} room={selected} session={session} open={membersOpen} /> : null}

@@ -13,10 +13,13 @@ type Props = {
   error: unknown;
   onAccepted: (room: RoomSummary) => void;
   onGone: (roomId: string) => void;
+  /** A decline is sent / answered (`ok`): the room it leaves is kept out of the room list meanwhile. */
+  onDeclineStart: (roomId: string) => void;
+  onDeclineEnd: (roomId: string, ok: boolean) => void;
 };
 
 /** Invitations wait here: nothing is joined until the user accepts. */
-export function InvitationList({ invites, error, onAccepted, onGone }: Props) {
+export function InvitationList({ invites, error, ...handlers }: Props) {
   if (invites.length === 0 && (error === null || error === undefined)) return null;
   return (
     <section className="sidebar__section invitations" aria-label="Invitations" data-testid="invitations">
@@ -24,14 +27,14 @@ export function InvitationList({ invites, error, onAccepted, onGone }: Props) {
       <ErrorText error={error} />
       <ul className="invitation-list">
         {invites.map((i) => (
-          <InvitationItem key={i.roomId} invite={i} onAccepted={onAccepted} onGone={onGone} />
+          <InvitationItem key={i.roomId} invite={i} {...handlers} />
         ))}
       </ul>
     </section>
   );
 }
 
-function InvitationItem({ invite, onAccepted, onGone }: { invite: Invitation; onAccepted: (room: RoomSummary) => void; onGone: (roomId: string) => void }) {
+function InvitationItem({ invite, onAccepted, onGone, onDeclineStart, onDeclineEnd }: Omit<Props, 'invites' | 'error'> & { invite: Invitation }) {
   const api = useApi();
   const { contacts, openVerify } = useTrust();
   const { run, pending, error } = useAction();
@@ -44,7 +47,9 @@ function InvitationItem({ invite, onAccepted, onGone }: { invite: Invitation; on
     }
   };
   const decline = async () => {
+    onDeclineStart(invite.roomId);
     const r = await run(() => api.call('invites.decline', { roomId: asRoomId(invite.roomId) }));
+    onDeclineEnd(invite.roomId, r.ok);
     if (r.ok) onGone(invite.roomId);
   };
 

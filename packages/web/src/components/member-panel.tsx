@@ -16,6 +16,8 @@ export function MemberPanel({ room, session, open }: Props) {
   const remove = useAction();
   const leave = useAction();
   const active = room.status === 'active';
+  // A held room is still ours: it waits for a changed key to be accepted, or for us to leave.
+  const member = active || room.status === 'held';
   const idElement = `room-id-${room.roomId}`;
 
   // Both are irreversible for the person affected (a removed member needs a new invite): ask first.
@@ -47,7 +49,8 @@ export function MemberPanel({ room, session, open }: Props) {
       <section className="panel-section">
         <h2 className="section-title">Members ({members.length})</h2>
         <ErrorText error={error} />
-        {!active && room.status !== 'failed' ? <p className="muted">You are no longer a member of this room.</p> : null}
+        {room.status === 'left' || room.status === 'removed' ? <p className="muted">You are no longer a member of this room.</p> : null}
+        {room.status === 'held' ? <p className="muted">On hold: members change again once you accept the changed key.</p> : null}
         <ul className="member-list">
           {members.map((m) => (
             <MemberItem key={m.handle} member={m} canRemove={active} removing={remove.pending} onRemove={(h) => void onRemove(h)} />
@@ -63,7 +66,7 @@ export function MemberPanel({ room, session, open }: Props) {
         </section>
       ) : null}
 
-      {active ? (
+      {member ? (
         <section className="panel-section panel-section--end">
           <button
             type="button"
