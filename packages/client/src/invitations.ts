@@ -8,6 +8,7 @@ import {
   type Member,
   type RoomSummary,
   type WelcomeEnvelope,
+  type ContactState,
 } from '@sealroom/protocol';
 import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients } from '@sealroom/mls';
 import type { InvitationRecord } from './client-store.js';
@@ -19,6 +20,14 @@ import { parseWelcomeInfo } from './welcome-info.js';
 
 /** Whose invitations join without asking: nobody (the default) or verified contacts only. */
 export type AutoAccept = 'none' | 'verified';
+
+/**
+ * Whether an invitation joins without asking: only with `verified` auto-accept, only when every member
+ * passed the identity gate unchanged, and only from an inviter the user has verified.
+ */
+export function shouldAutoAccept(mode: AutoAccept, verdict: 'ok' | 'changed' | 'refused', inviter: ContactState | undefined): boolean {
+  return mode === 'verified' && verdict === 'ok' && inviter === 'verified';
+}
 
 /**
  * Welcomes become invitations the user accepts or declines (an unsolicited Welcome must not put anyone in
@@ -106,8 +115,8 @@ export class Invitations {
       text: `${invitedBy ?? 'someone'} invited you to ${inv.name === null ? 'a room' : `"${inv.name}"`}; accept or decline it`,
     });
     await this.#changed();
-    if (this.autoAccept !== 'verified' || verdict.kind !== 'ok' || invitedBy === null) return false;
-    return (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state === 'verified';
+    const inviter = invitedBy === null ? undefined : (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state;
+    return shouldAutoAccept(this.autoAccept, verdict.kind, inviter);
   }
 
   async list(): Promise<Invitation[]> {
