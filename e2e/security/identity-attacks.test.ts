@@ -228,6 +228,7 @@ describe('identity attacks (issue 5)', () => {
     // Declining leaves by self-remove: mal's device commits it and alice is gone from the group.
     await alice.declineInvitation(roomId);
     expect(await alice.invitations()).toEqual([]);
+    expect((await alice.listRooms()).some((r) => r.roomId === roomId)).toBe(false); // declined is not a room
     await until('mal to see alice leave', async () => (await mal.members(roomId)).every((x) => x.handle !== 'alice'), 15_000);
   });
 

@@ -35,6 +35,8 @@ export type RoomRecord = {
   removed: string[];
   /** While `status` is `held`: the contacts whose changed key the next commit brings. */
   heldFor?: string[];
+  /** Entered only to decline an invitation (and leave by self-remove): never listed as a room. */
+  declined?: true;
 };
 
 /**

@@ -172,7 +172,7 @@ export class Invitations {
     await ctx.mutex.run(roomId, async () => {
       const inv = await this.#get(roomId);
       const room = newRoom(roomId, decodeGroup(inv.group, ctx.config), { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
-      await ctx.store.writeRoom({ room, invitationDelete: roomId });
+      await ctx.store.writeRoom({ room: { ...room, declined: true }, invitationDelete: roomId });
     });
     await this.#changed();
     await this.leave(roomId);

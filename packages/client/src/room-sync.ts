@@ -94,7 +94,7 @@ export class RoomSync {
   async save(room: RoomRecord, messages: ChatMessage[] = [], outbox: { put?: OutboxItem[]; del?: string[] } = {}) {
     await this.ctx.store.writeRoom({ room, messages, outboxPut: outbox.put ?? [], outboxDelete: outbox.del ?? [] });
     for (const m of messages) this.ctx.events.emit('message', m);
-    this.ctx.events.emit('room', summarize(this.ctx, room));
+    if (room.declined !== true) this.ctx.events.emit('room', summarize(this.ctx, room));
   }
 
   /** Apply one entry (already known to be the next one) and persist the result atomically. */
@@ -105,8 +105,8 @@ export class RoomSync {
     await this.ctx.contacts.written(r.write.contacts ?? []);
     await this.ctx.security.reportAll(r.events);
     for (const m of r.messages) this.ctx.events.emit('message', m);
-    if (r.followUps.length > 0 || r.write.room.name !== room.name || r.write.room.status !== before || entry.kind === 'commit')
-      this.ctx.events.emit('room', summarize(this.ctx, r.write.room));
+    const changed = r.followUps.length > 0 || r.write.room.name !== room.name || r.write.room.status !== before || entry.kind === 'commit';
+    if (changed && room.declined !== true) this.ctx.events.emit('room', summarize(this.ctx, r.write.room));
     for (const f of r.followUps) this.onFollowUp(room.roomId, f);
     return r.write.room;
   }

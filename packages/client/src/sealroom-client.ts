@@ -280,7 +280,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
 
   async listRooms(): Promise<RoomSummary[]> {
     const { ctx } = this.#need();
-    return (await ctx.store.listRooms()).map((r) => summarize(ctx, r));
+    // A declined invitation was entered only to leave it properly; it is not one of the user's rooms.
+    return (await ctx.store.listRooms()).filter((r) => r.declined !== true).map((r) => summarize(ctx, r));
   }
 
   async getRoom(roomId: string): Promise<RoomSummary> {
