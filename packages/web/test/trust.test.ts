@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { create } from 'qrcode';
 import type { Contact } from '@sealroom/protocol';
 import { qrPath } from '../src/lib/qr.ts';
-import { contactMap, heldFor, listHandles, safetyGroups, sendBlock, trustStateOf, upsertContact } from '../src/lib/trust.ts';
+import { contactMap, listHandles, safetyGroups, sendBlock, trustStateOf, upsertContact } from '../src/lib/trust.ts';
 
 function contact(handle: string, state: Contact['state']): Contact {
   return { handle, fingerprint: `fp-${handle}`, state, firstSeen: 1, verifiedAt: state === 'verified' ? 2 : null, pendingFingerprint: state === 'changed' ? 'fp-new' : null };
@@ -38,31 +38,10 @@ describe('sendBlock', () => {
     expect(b).not.toBeNull();
     expect(b?.handles).toEqual([]);
   });
-  it('names who a held room waits for, only while it is held', () => {
-    const b = sendBlock({ status: 'held', keyChanged: [] }, ['bob']);
-    expect(b?.handles).toEqual(['bob']);
-    expect(b?.sentence).toContain('bob has a new key');
-    expect(sendBlock({ status: 'held', keyChanged: ['carol'] }, ['bob'])?.handles).toEqual(['bob', 'carol']);
-    expect(sendBlock({ status: 'active', keyChanged: [] }, ['bob'])).toBeNull();
-  });
   it('lists handles in English', () => {
     expect(listHandles([])).toBe('');
     expect(listHandles(['a'])).toBe('a');
     expect(listHandles(['a', 'b', 'c'])).toBe('a, b and c');
-  });
-});
-
-describe('heldFor', () => {
-  const room = 'a'.repeat(32);
-  const ev = (roomId: string | null, handle: string | null, kind: 'key-changed' | 'key-accepted' = 'key-changed') => ({ kind, roomId, handle });
-  it('takes the key-changed events of the room whose contact is still changed', () => {
-    const contacts = contactMap([contact('bob', 'changed'), contact('carol', 'new'), contact('dave', 'changed')]);
-    const events = [ev(room, 'bob'), ev(room, 'bob'), ev(room, 'carol'), ev('b'.repeat(32), 'dave'), ev(null, 'dave'), ev(room, null), ev(room, 'dave', 'key-accepted')];
-    expect(heldFor(room, events, contacts)).toEqual(['bob']);
-  });
-  it('names nobody once the key is accepted or the contact is unknown', () => {
-    expect(heldFor(room, [ev(room, 'bob')], contactMap([contact('bob', 'new')]))).toEqual([]);
-    expect(heldFor(room, [ev(room, 'bob')], new Map())).toEqual([]);
   });
 });
 

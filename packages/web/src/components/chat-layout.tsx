@@ -10,7 +10,6 @@ import { useRooms } from '../hooks/use-rooms.ts';
 import { useSecurityEvents } from '../hooks/use-security-events.ts';
 import { visibleRooms } from '../lib/declined-rooms.ts';
 import { activeEvents, dismissKey, globalEvents as globalScope, warningCountsByRoom } from '../lib/security-events.ts';
-import { heldFor } from '../lib/trust.ts';
 import { EventsView } from './events-view.tsx';
 import { Header } from './header.tsx';
 import { MemberPanel } from './member-panel.tsx';
@@ -92,11 +91,6 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
     ? activeEvents(security.events, security.dismissed, { roomId: null })
     : globalScope(security.events, security.dismissed, known);
   const roomEvents = selected === null ? [] : activeEvents(security.events, security.dismissed, { roomId: selected.roomId });
-  // From every event, dismissed or not: dismissing a warning accepts nothing.
-  const held = useMemo(
-    () => (selected === null || selected.status !== 'held' ? [] : heldFor(selected.roomId, security.events, contacts)),
-    [selected, security.events, contacts],
-  );
   const roomWarnings = useMemo(() => warningCountsByRoom(security.events, security.dismissed), [security.events, security.dismissed]);
   const undismissed = security.events.filter((e) => !security.dismissed.has(dismissKey(e))).length;
 
@@ -126,7 +120,6 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
         onDismiss={security.dismiss}
         onVerify={openVerify}
         onShowEvents={showEvents}
-        held={held}
       />
     );
   } else {

@@ -18,8 +18,6 @@ type Props = {
   onDismiss: (e: SecurityEvent) => void;
   onVerify: (handle: string) => void;
   onShowEvents: () => void;
-  /** Who a held room waits for (`heldFor`): named in the blocked composer's sentence. */
-  held: readonly string[];
 };
 
 function disabledReason(room: RoomSummary): string | null {
@@ -37,9 +35,9 @@ function disabledReason(room: RoomSummary): string | null {
   }
 }
 
-export function RoomView({ room, session, membersOpen, onToggleMembers, events, onDismiss, onVerify, onShowEvents, held }: Props) {
+export function RoomView({ room, session, membersOpen, onToggleMembers, events, onDismiss, onVerify, onShowEvents }: Props) {
   const { messages, loading, error, upsert } = useMessages(room.roomId, session);
-  const block = sendBlock(room, held);
+  const block = sendBlock(room);
   const reason = disabledReason(room) ?? (block !== null ? 'Blocked until you accept a changed key.' : null);
   return (
     <section className="room-view" aria-label={roomDisplayName(room)} data-testid="room-view" data-room-id={room.roomId}>

@@ -1,4 +1,4 @@
-import type { Contact, ContactState, Member, RoomSummary, SecurityEvent } from '@sealroom/protocol';
+import type { Contact, ContactState, Member, RoomSummary } from '@sealroom/protocol';
 
 export type TrustState = ContactState | 'self';
 
@@ -38,27 +38,11 @@ export function contactMap(list: readonly Contact[]): ReadonlyMap<string, Contac
 export type SendBlock = { handles: string[]; sentence: string };
 
 /**
- * Who a `held` room waits for. The commit that holds it is not applied, so the newcomer it brings is not a
- * member yet and the proxy's `keyChanged` (current members only) leaves it out; the room's `key-changed`
- * events name it. Only contacts still `changed` count: an accepted key no longer holds anything.
+ * `keyChanged` non-empty or a `held` room blocks sending until the user accepts the new key(s). For a held
+ * room the proxy lists in `keyChanged` whom it waits for (the newcomer of the unapplied commit).
  */
-export function heldFor(
-  roomId: string,
-  events: readonly Pick<SecurityEvent, 'kind' | 'roomId' | 'handle'>[],
-  contacts: ReadonlyMap<string, Pick<Contact, 'state'>>,
-): string[] {
-  const out = new Set<string>();
-  for (const e of events)
-    if (e.kind === 'key-changed' && e.roomId === roomId && e.handle !== null && contacts.get(e.handle)?.state === 'changed') out.add(e.handle);
-  return [...out];
-}
-
-/**
- * `keyChanged` non-empty or a `held` room blocks sending until the user accepts the new key(s). `held` are
- * the handles a held room waits for (see `heldFor`); they are named only while the room is held.
- */
-export function sendBlock(room: Pick<RoomSummary, 'status' | 'keyChanged'>, held: readonly string[] = []): SendBlock | null {
-  const handles = [...new Set([...(room.keyChanged ?? []), ...(room.status === 'held' ? held : [])])].sort();
+export function sendBlock(room: Pick<RoomSummary, 'status' | 'keyChanged'>): SendBlock | null {
+  const handles = [...new Set(room.keyChanged ?? [])].sort();
   if (handles.length === 0 && room.status !== 'held') return null;
   if (handles.length === 0) {
     return { handles, sentence: 'This room is on hold: a member’s key changed. Check the security notices above.' };
