@@ -4,11 +4,9 @@ import { useApi } from '../api/api-context.ts';
 import { TrustContext } from '../hooks/trust-context.ts';
 import type { Trust } from '../hooks/trust-context.ts';
 import { useContacts } from '../hooks/use-contacts.ts';
-import { useDeclinedRooms } from '../hooks/use-declined-rooms.ts';
 import { useInvites } from '../hooks/use-invites.ts';
 import { useRooms } from '../hooks/use-rooms.ts';
 import { useSecurityEvents } from '../hooks/use-security-events.ts';
-import { visibleRooms } from '../lib/declined-rooms.ts';
 import { activeEvents, dismissKey, globalEvents as globalScope, warningCountsByRoom } from '../lib/security-events.ts';
 import { EventsView } from './events-view.tsx';
 import { Header } from './header.tsx';
@@ -25,10 +23,7 @@ type MainView = { kind: 'room' } | { kind: 'verify'; handle: string } | { kind: 
 
 export function ChatLayout({ me, session, proxyConnected }: Props) {
   const api = useApi();
-  const { rooms: allRooms, loading, error, upsert } = useRooms(session);
-  const declines = useDeclinedRooms();
-  // Declined invitations leave a `left` room behind at the proxy; the user never joined it.
-  const rooms = useMemo(() => visibleRooms(allRooms, declines.declined), [allRooms, declines.declined]);
+  const { rooms, loading, error, upsert } = useRooms(session);
   const invites = useInvites(session);
   const { contacts, note } = useContacts(session);
   const security = useSecurityEvents(session);
@@ -66,15 +61,6 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
     [upsert, select],
   );
 
-  const { forget: forgetDeclined } = declines;
-  const onInviteAccepted = useCallback(
-    (room: RoomSummary) => {
-      forgetDeclined(room.roomId);
-      onRoomAdded(room);
-    },
-    [forgetDeclined, onRoomAdded],
-  );
-
   const openVerify = useCallback((handle: string) => {
     setView({ kind: 'verify', handle });
     setMembersOpen(false);
@@ -85,8 +71,7 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
 
   const selected = rooms.find((r) => r.roomId === selectedId) ?? null;
   // Until the rooms are listed, every room is "known": their events must not flash up as global notices.
-  // Hidden (declined) rooms count as known: the invitation's notice goes away with the decline.
-  const known = useMemo(() => new Set(allRooms.map((r) => r.roomId)), [allRooms]);
+  const known = useMemo(() => new Set(rooms.map((r) => r.roomId)), [rooms]);
   const globalEvents = loading
     ? activeEvents(security.events, security.dismissed, { roomId: null })
     : globalScope(security.events, security.dismissed, known);
@@ -102,7 +87,7 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
       <EventsView
         events={security.events}
         dismissed={security.dismissed}
-        rooms={allRooms}
+        rooms={rooms}
         error={security.error}
         onDismiss={security.dismiss}
         onVerify={openVerify}
@@ -161,9 +146,6 @@ export function ChatLayout({ me, session, proxyConnected }: Props) {
             invites={invites.invites}
             invitesError={invites.error}
             onInviteGone={invites.remove}
-            onInviteAccepted={onInviteAccepted}
-            onDeclineStart={declines.begin}
-            onDeclineEnd={declines.end}
           />
           <main className="main">{main}</main>
           {selected !== null ? <MemberPanel key={selected.roomId} room={selected} session={session} open={membersOpen} /> : null}

@@ -13,13 +13,10 @@ type Props = {
   error: unknown;
   onAccepted: (room: RoomSummary) => void;
   onGone: (roomId: string) => void;
-  /** A decline is sent / answered (`ok`): the room it leaves is kept out of the room list meanwhile. */
-  onDeclineStart: (roomId: string) => void;
-  onDeclineEnd: (roomId: string, ok: boolean) => void;
 };
 
 /** Invitations wait here: nothing is joined until the user accepts. */
-export function InvitationList({ invites, error, ...handlers }: Props) {
+export function InvitationList({ invites, error, onAccepted, onGone }: Props) {
   if (invites.length === 0 && (error === null || error === undefined)) return null;
   return (
     <section className="sidebar__section invitations" aria-label="Invitations" data-testid="invitations">
@@ -27,14 +24,14 @@ export function InvitationList({ invites, error, ...handlers }: Props) {
       <ErrorText error={error} />
       <ul className="invitation-list">
         {invites.map((i) => (
-          <InvitationItem key={i.roomId} invite={i} {...handlers} />
+          <InvitationItem key={i.roomId} invite={i} onAccepted={onAccepted} onGone={onGone} />
         ))}
       </ul>
     </section>
   );
 }
 
-function InvitationItem({ invite, onAccepted, onGone, onDeclineStart, onDeclineEnd }: Omit<Props, 'invites' | 'error'> & { invite: Invitation }) {
+function InvitationItem({ invite, onAccepted, onGone }: { invite: Invitation; onAccepted: (room: RoomSummary) => void; onGone: (roomId: string) => void }) {
   const api = useApi();
   const { contacts, openVerify } = useTrust();
   const { run, pending, error } = useAction();
@@ -47,9 +44,7 @@ function InvitationItem({ invite, onAccepted, onGone, onDeclineStart, onDeclineE
     }
   };
   const decline = async () => {
-    onDeclineStart(invite.roomId);
     const r = await run(() => api.call('invites.decline', { roomId: asRoomId(invite.roomId) }));
-    onDeclineEnd(invite.roomId, r.ok);
     if (r.ok) onGone(invite.roomId);
   };
 

@@ -18,23 +18,12 @@ type Props = {
   invites: readonly Invitation[];
   invitesError: unknown;
   onInviteGone: (roomId: string) => void;
-  onInviteAccepted: (room: RoomSummary) => void;
-  onDeclineStart: (roomId: string) => void;
-  onDeclineEnd: (roomId: string, ok: boolean) => void;
 };
 
-export function RoomList(props: Props) {
-  const { rooms, loading, error, selectedId, unread, onSelect, onRoomAdded, warnings, invites, invitesError } = props;
+export function RoomList({ rooms, loading, error, selectedId, unread, onSelect, onRoomAdded, warnings, invites, invitesError, onInviteGone }: Props) {
   return (
     <nav className="sidebar" aria-label="Rooms">
-      <InvitationList
-        invites={invites}
-        error={invitesError}
-        onAccepted={props.onInviteAccepted}
-        onGone={props.onInviteGone}
-        onDeclineStart={props.onDeclineStart}
-        onDeclineEnd={props.onDeclineEnd}
-      />
+      <InvitationList invites={invites} error={invitesError} onAccepted={onRoomAdded} onGone={onInviteGone} />
       <h2 className="section-title">Rooms</h2>
       <ErrorText error={error} />
       {rooms.length === 0 && !loading ? <p className="muted empty-note">No rooms yet.</p> : null}
