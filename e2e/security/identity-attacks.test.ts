@@ -145,8 +145,14 @@ describe('identity attacks (issue 5)', () => {
     const after = await alice.safetyNumber('bob');
     expect(after.digits).not.toBe(ab.digits);
     expect(after.state).toBe('new');
-    expect((await alice.getRoom(shared)).keyChanged).toEqual([]);
     expect((await eventsOf(alice, 'key-accepted')).some((e) => e.handle === 'bob')).toBe(true);
+    // The room where bob's leaf still has the old key stays blocked: that key is no longer bob's for alice.
+    expect((await alice.getRoom(shared)).keyChanged).toEqual(['bob']);
+    expect((await alice.members(shared)).find((x) => x.handle === 'bob')?.state).toBe('changed');
+    await expect(alice.sendText(shared, 'still blocked')).rejects.toMatchObject({
+      code: 'ERR_CLIENT_KEY_CHANGED',
+      message: expect.stringContaining('no longer accept') as unknown,
+    });
     knobs.account.delete('bob');
     knobs.keyPackage.delete('bob');
   });

@@ -14,6 +14,8 @@ export const SAFETY_QR_PREFIX = 'sealroom:safety-number:v1:';
  */
 export class ContactBook {
   readonly #changed = new Set<string>();
+  /** Accepted identity key (hex) per handle, so that room summaries can compare leaves cheaply. */
+  readonly #keys = new Map<string, string>();
 
   constructor(
     private readonly store: ClientStore,
@@ -23,7 +25,26 @@ export class ContactBook {
   ) {}
 
   async load(): Promise<void> {
-    for (const c of await this.store.listContacts()) if (c.state === 'changed') this.#changed.add(c.handle);
+    for (const c of await this.store.listContacts()) this.#remember(c);
+  }
+
+  #remember(r: ContactRecord): void {
+    if (r.state === 'changed') this.#changed.add(r.handle);
+    else this.#changed.delete(r.handle);
+    this.#keys.set(r.handle, hex(r.identityKey));
+  }
+
+  /**
+   * Members nothing may be encrypted to: a changed key not accepted yet, or a leaf whose key is not the
+   * contact's accepted one (e.g. the old key after the user accepted a new one).
+   */
+  untrustedAmong(members: readonly { handle: string; publicKey: Uint8Array }[]): string[] {
+    const out = new Set<string>();
+    for (const m of members) {
+      const k = this.#keys.get(m.handle);
+      if (this.#changed.has(m.handle) || (k !== undefined && k !== hex(m.publicKey))) out.add(m.handle);
+    }
+    return [...out];
   }
 
   /** Handles among `handles` whose changed key the user has not accepted yet. */
@@ -34,8 +55,7 @@ export class ContactBook {
   /** Call after contact records were persisted (by any write): updates the cache and tells listeners. */
   async written(records: readonly ContactRecord[]): Promise<void> {
     for (const r of records) {
-      if (r.state === 'changed') this.#changed.add(r.handle);
-      else this.#changed.delete(r.handle);
+      this.#remember(r);
       this.events.emit('contact', await toContact(r));
     }
   }
@@ -91,6 +111,8 @@ export class ContactBook {
     return toContact(next);
   }
 }
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export async function toContact(r: ContactRecord): Promise<Contact> {
   return {

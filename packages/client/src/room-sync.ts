@@ -13,7 +13,7 @@ import {
   type RoomId,
   type RoomSummary,
 } from '@sealroom/protocol';
-import { commitChanges, encodeGroup, encryptApplication, hasPendingProposals, membersOf, proposedRemovals, type Group } from '@sealroom/mls';
+import { commitChanges, encodeGroup, encryptApplication, hasPendingProposals, membersOf, proposedRemovals, type Group, type MemberInfo } from '@sealroom/mls';
 import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
@@ -42,21 +42,23 @@ const MAX_COMMIT_ATTEMPTS = 6;
 const MAX_SEND_ATTEMPTS = 6;
 
 export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
-  let handles: string[] = [];
+  let members: MemberInfo[] = [];
   try {
-    handles = membersOf(ctx.groups.get(room)).map((m) => m.handle);
+    members = membersOf(ctx.groups.get(room));
   } catch {
-    handles = [];
+    members = [];
   }
+  const untrusted = ctx.contacts.untrustedAmong(members);
+  const held = room.status === 'held' ? ctx.contacts.changedAmong(room.heldFor ?? []) : [];
   return {
     roomId: room.roomId,
     name: room.name,
     open: room.open,
     epoch: room.epoch,
-    members: handles.length,
+    members: members.length,
     status: room.status,
     lastSeq: room.lastSeq,
-    keyChanged: ctx.contacts.changedAmong([...new Set([...handles, ...(room.status === 'held' ? (room.heldFor ?? []) : [])])]),
+    keyChanged: [...new Set([...untrusted, ...held])],
   };
 }
 
@@ -265,12 +267,18 @@ export class RoomSync {
 
   /** A member's key changed and the user has not accepted it: nothing is encrypted to that room. */
   assertNoChangedKeys(room: RoomRecord): void {
-    const changed = summarize(this.ctx, room).keyChanged;
+    const untrusted = summarize(this.ctx, room).keyChanged;
+    if (untrusted.length === 0) return;
+    const changed = this.ctx.contacts.changedAmong(untrusted);
     if (changed.length > 0)
       throw new SealroomError(
         ClientErrorCode.KeyChanged,
         `${changed.join(', ')}'s key changed: compare safety numbers, then accept it (sealroom trust ${changed[0]}) before sending here`,
       );
+    throw new SealroomError(
+      ClientErrorCode.KeyChanged,
+      `${untrusted.join(', ')} in this room still has a key you no longer accept; ask a member to remove and re-invite ${untrusted[0]}`,
+    );
   }
 
   /**

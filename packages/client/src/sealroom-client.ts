@@ -463,7 +463,13 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         handle: m.handle,
         self: m.leafIndex === me,
         fingerprint: await fingerprint(m.publicKey),
-        state: m.leafIndex === me ? ('self' as const) : (states.get(m.handle)?.state ?? 'new'),
+        // A leaf whose key is not the accepted one shows as changed, whatever the contact's state.
+        state:
+          m.leafIndex === me
+            ? ('self' as const)
+            : ctx.contacts.untrustedAmong([m]).length > 0
+              ? ('changed' as const)
+              : (states.get(m.handle)?.state ?? 'new'),
       })),
     );
   }
@@ -485,7 +491,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const { ctx, sync } = this.#need();
     const contact = await ctx.contacts.trust(handle);
     for (const r of await ctx.store.listRooms()) {
-      if (r.status !== 'held') continue;
+      // Only rooms waiting on this contact; one held on another contact stays held.
+      if (r.status !== 'held' || !(r.heldFor ?? []).includes(handle)) continue;
       await ctx.mutex
         .run(r.roomId, async () => {
           const room = await sync.room(r.roomId);
