@@ -8,8 +8,10 @@ const USAGE = `sealroom — end-to-end encrypted group chat on MLS
 Run the parts:
   sealroom server [PORT] [--host H] [--data DIR] [--public-url URL]...
                                                           relay (default 3001, data .sealroom/server)
-  sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME]
-                                                          your local crypto agent + web UI (default 3003)
+  sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME] [--auto-accept none|verified]
+                                                          your local crypto agent + web UI (default 3003);
+                                                          --auto-accept verified joins invitations from
+                                                          verified contacts without asking (default none)
   sealroom demo [--data DIR]                              server + proxies for alice and bob
 
 Script a running proxy (--proxy URL or SEALROOM_PROXY=URL, the URL the proxy printed):
@@ -57,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         open: { type: 'boolean' },
         follow: { type: 'boolean' },
         number: { type: 'string' },
+        'auto-accept': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -81,9 +84,13 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'proxy') {
       const p = port(rest[0], DEFAULT_PROXY_PORT);
       const serverUrl = rest[1] ?? `http://localhost:${DEFAULT_SERVER_PORT}`;
+      const autoAccept = values['auto-accept'] ?? 'none';
+      if (autoAccept !== 'none' && autoAccept !== 'verified')
+        throw new SealroomError(CliErrorCode.Usage, `--auto-accept takes none or verified, not ${autoAccept}`);
       const proxy = await runProxy({
         port: p,
         serverUrl,
+        autoAccept,
         dataDir: values.data ?? `.sealroom/proxy-${p}`,
         ...(values.handle !== undefined ? { handle: values.handle } : {}),
       });

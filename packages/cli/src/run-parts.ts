@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliErrorCode, SealroomError } from '@sealroom/protocol';
 import { startRelay } from '@sealroom/server';
+import type { AutoAccept } from '@sealroom/client';
 import { startProxy, type RunningProxy } from '@sealroom/proxy';
 
 export const DEFAULT_SERVER_PORT = 3001;
@@ -41,10 +42,18 @@ export async function runServer(o: { port: number; host: string; dataDir: string
   });
 }
 
-export async function runProxy(o: { port: number; serverUrl: string; dataDir: string; handle?: string; label?: string }): Promise<RunningProxy> {
+export async function runProxy(o: {
+  port: number;
+  serverUrl: string;
+  dataDir: string;
+  handle?: string;
+  label?: string;
+  autoAccept?: AutoAccept;
+}): Promise<RunningProxy> {
   return startProxy({
     port: o.port,
     serverUrl: o.serverUrl,
+    ...(o.autoAccept !== undefined ? { autoAccept: o.autoAccept } : {}),
     dataDir: resolve(o.dataDir),
     ...(o.handle !== undefined ? { handle: o.handle } : {}),
     log: (l) => console.error(`[${o.label ?? 'proxy'}] ${l}`),
