@@ -19,6 +19,8 @@ export const RelayErrorCode = {
   RateLimited: 'ERR_RELAY_RATE_LIMITED',
   /** A commit whose unencrypted MLS framing breaks the rules the relay can check (e.g. an external commit by someone else). */
   CommitRefused: 'ERR_RELAY_COMMIT_REFUSED',
+  /** An external commit by a handle a member removed from the room (a commit's `bans`) and nobody has added since. */
+  RemovedFromRoom: 'ERR_RELAY_REMOVED_FROM_ROOM',
   Internal: 'ERR_RELAY_INTERNAL',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];

@@ -60,6 +60,11 @@ export const roomCommitRequest = z
     /** Routing hints: who the commit adds and removes. Clients check membership against MLS, not these. */
     adds: z.array(handleSchema).max(Limits.handlesPerCommit),
     removes: z.array(handleSchema).max(Limits.handlesPerCommit),
+    /**
+     * Of `removes`: the handles a member removed (not those who left by themselves). The relay refuses their
+     * external rejoin (ERR_RELAY_REMOVED_FROM_ROOM) until a later commit's `adds` names them again.
+     */
+    bans: z.array(handleSchema).max(Limits.handlesPerCommit).optional(),
     /** An external commit (open join) by a non-member. */
     external: z.boolean(),
   })

@@ -57,6 +57,12 @@ export type CommitInput = {
   adds: readonly Handle[];
   /** Unrouted (and their pending Welcomes to the room dropped) before `adds` and `externalJoiner` are routed. */
   removes: readonly Handle[];
+  /**
+   * Of `removes` (a programmer error otherwise): removed by a member, so barred from re-joining by external
+   * commit (`isBanned`) until a later commit's `adds` names them, which lifts the bar in its transaction.
+   * Absent: none.
+   */
+  bans?: readonly Handle[];
   /** The committer of an external commit (open join): routed, no Welcome. */
   externalJoiner: Handle | null;
 };
@@ -102,11 +108,13 @@ export interface RelayStore {
    * learns of its removal from MLS. Null if it was never removed (or was added again since).
    */
   departureSeq(roomId: RoomId, handle: Handle): Awaitable<number | null>;
+  /** True if a commit's `bans` named the handle and no later commit's `adds` has named it since. */
+  isBanned(roomId: RoomId, handle: Handle): Awaitable<boolean>;
 
   findSeqByMsgId(roomId: RoomId, msgId: MessageId): Awaitable<number | null>;
   /**
    * Dedupe by msgId, then compare-and-set the epoch (RFC 9420 §14: one commit per epoch), append the entry,
-   * update GroupInfo and routing, store the Welcomes — all in one transaction.
+   * update GroupInfo, routing and bans, store the Welcomes — all in one transaction.
    */
   commit(input: CommitInput): Awaitable<CommitResult>;
   /** Dedupe by msgId, then append at the current epoch only. */

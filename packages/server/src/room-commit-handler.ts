@@ -9,7 +9,8 @@ import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './rela
  * room.commit: the relay's one ordering decision. A commit is accepted only if it was created in the room's
  * current epoch (compare-and-set in the store, RFC 9420 §14 / RFC 9750 §5.2); a loser changes nothing and
  * gets ERR_RELAY_STALE_EPOCH. Fan-out and Welcome delivery happen only after the transaction has committed.
- * External commits are also read (public framing only, no keys): see `checkExternalCommit`.
+ * External commits are also read (public framing only, no keys): see `checkExternalCommit`; and one by a
+ * handle a member removed (a commit's `bans` hint) is refused until a member adds it again.
  */
 export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket): void {
   register(ctx, socket, {
@@ -17,6 +18,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
     schema: roomCommitRequest,
     handle: async (req) => {
       const caller = callerOf(socket);
+      const bans = req.bans ?? [];
       const room = await ctx.store.getRoom(req.roomId);
       if (room === null) return fail(RelayErrorCode.UnknownRoom);
       // A retry of an accepted commit (lost ack) is answered with its seq, before any other check.
@@ -29,6 +31,15 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         if (!room.open) return fail(RelayErrorCode.RoomClosed);
         // RFC 9420 §12.4.3.2: an external commit carries no Add, so it can only bring in its committer.
         if (req.adds.length > 0) return fail(RelayErrorCode.BadRequest, 'external commits add no one else');
+        if (bans.length > 0) return fail(RelayErrorCode.BadRequest, 'external commits ban no one');
+        // A member removed the caller: only a member's Add lets it back in (honest members refuse the rejoin
+        // too, and would have to stop the room). Read outside the commit's transaction, this is still exact:
+        // a ban is written only with an epoch change, so a ban that lands after this read makes the
+        // compare-and-set below fail.
+        if (await ctx.store.isBanned(req.roomId, caller)) {
+          ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=removed by a member`);
+          return fail(RelayErrorCode.RemovedFromRoom, 'a member removed you from this room; ask a member to invite you again');
+        }
         // Lost the race: the store's compare-and-set would refuse it too, and the room's GroupInfo (which
         // the checks below resolve leaves against) already describes a later epoch.
         if (req.epoch !== room.epoch) return fail(RelayErrorCode.StaleEpoch);
@@ -53,6 +64,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
       if (req.adds.some((h) => req.removes.includes(h))) {
         return fail(RelayErrorCode.BadRequest, 'a handle is both added and removed');
       }
+      if (bans.some((h) => !req.removes.includes(h))) return fail(RelayErrorCode.BadRequest, 'a banned handle is not removed');
       if ((await ctx.store.missingAccounts(req.adds)).length > 0) return fail(RelayErrorCode.UnknownHandle);
       // Joiners of an open room always need the current GroupInfo, so every commit must publish it.
       if (room.open && req.groupInfo === undefined) return fail(RelayErrorCode.BadRequest, 'open rooms need groupInfo');
@@ -68,6 +80,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         welcome: req.welcome ?? null,
         adds: req.adds,
         removes: req.removes,
+        bans,
         externalJoiner: req.external ? caller : null,
       });
       if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
@@ -82,7 +95,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
       for (const { handle, welcome } of res.welcomes) ctx.io.to(userRoom(handle)).emit('welcome', welcome);
       ctx.log(
         `room.commit room=${req.roomId} handle=${caller} seq=${res.entry.seq} epoch=${req.epoch + 1} ` +
-          `bytes=${req.commit.length} adds=${req.adds.length} removes=${req.removes.length} external=${req.external}`,
+          `bytes=${req.commit.length} adds=${req.adds.length} removes=${req.removes.length} bans=${bans.length} external=${req.external}`,
       );
       return { ok: true, seq: res.entry.seq, duplicate: false };
     },

@@ -201,7 +201,13 @@ export class SqliteRelayStore implements RelayStore {
     return row === undefined ? null : row.last_seq;
   }
 
+  isBanned(roomId: RoomId, handle: Handle): boolean {
+    return this.#prepare('SELECT 1 FROM bans WHERE room_id = ? AND handle = ?').get(roomId, handle) !== undefined;
+  }
+
   commit(input: CommitInput): CommitResult {
+    const bans = input.bans ?? [];
+    if (bans.some((h) => !input.removes.includes(h))) throw new Error('commit: every ban must be a remove');
     return this.#db
       .transaction((): CommitResult => {
         const duplicate = this.findSeqByMsgId(input.roomId, input.msgId);
@@ -224,12 +230,19 @@ export class SqliteRelayStore implements RelayStore {
           if (this.isRouted(input.roomId, h)) depart.run(input.roomId, h, entry.seq);
           this.#unroute(input.roomId, h);
         }
+        const ban = this.#prepare(
+          'INSERT INTO bans (room_id, handle, seq) VALUES (?, ?, ?) ON CONFLICT(room_id, handle) DO UPDATE SET seq = excluded.seq',
+        );
+        for (const h of bans) ban.run(input.roomId, h, entry.seq);
         const route = this.#prepare('INSERT INTO routing (room_id, handle) VALUES (?, ?) ON CONFLICT DO NOTHING');
         const arrive = this.#prepare('DELETE FROM departures WHERE room_id = ? AND handle = ?');
+        const unban = this.#prepare('DELETE FROM bans WHERE room_id = ? AND handle = ?');
         for (const h of [...input.adds, ...(input.externalJoiner !== null ? [input.externalJoiner] : [])]) {
           route.run(input.roomId, h);
           arrive.run(input.roomId, h);
         }
+        // An invitation by a member lifts a ban; an external join never does (a banned joiner is refused first).
+        for (const h of input.adds) unban.run(input.roomId, h);
         const welcomes: { handle: Handle; welcome: WelcomeEnvelope }[] = [];
         if (input.welcome !== null) {
           const data = bytes(input.welcome);

@@ -51,7 +51,7 @@ describe('SqliteRelayStore', () => {
     const roomId = room();
     expect(store.createRoom({ roomId, open: false, groupInfo: null, creator: h('alice') })).toBe(true);
     expect(store.createRoom({ roomId, open: true, groupInfo: blob(), creator: h('bob') })).toBe(false);
-    const base = { roomId, sender: h('alice'), time: 1, groupInfo: null, removes: [], externalJoiner: null };
+    const base = { roomId, sender: h('alice'), time: 1, groupInfo: null, removes: [], bans: [], externalJoiner: null };
     const win = store.commit({ ...base, epoch: 0, msgId: msg(), data: blob(), welcome: blob(), adds: [h('bob')] });
     expect(win).toMatchObject({ status: 'appended', entry: { seq: 1, epoch: 0, kind: 'commit' } });
     const lose = store.commit({ ...base, epoch: 0, msgId: msg(), data: blob(), welcome: blob(), adds: [h('carol')] });
@@ -73,5 +73,51 @@ describe('SqliteRelayStore', () => {
     expect(res.status).toBe('appended');
     expect(store.fetchEntries(roomId, 0, 1)[0]?.data).toBe(data);
     store.close();
+  });
+
+  it('keeps bans per room, durably, in the commit transaction; only an add lifts one', () => {
+    let store = new SqliteRelayStore(path);
+    for (const x of ['alice', 'bob', 'carol']) store.bindAccount(h(x), blob(32));
+    const [r1, r2] = [room(), room()];
+    for (const roomId of [r1, r2]) store.createRoom({ roomId, open: true, groupInfo: blob(), creator: h('alice') });
+    const c = (roomId: RoomId, epoch: number, hints: { adds?: Handle[]; removes?: Handle[]; bans?: Handle[] }) =>
+      store.commit({ roomId, epoch, msgId: msg(), sender: h('alice'), data: blob(), time: 1, groupInfo: blob(), welcome: null,
+        adds: [], removes: [], externalJoiner: null, ...hints });
+    c(r1, 0, { adds: [h('bob'), h('carol')] });
+    // A programmer error throws before anything is written.
+    expect(() => c(r1, 1, { removes: [h('bob')], bans: [h('carol')] })).toThrow(/every ban must be a remove/);
+    expect(store.getRoom(r1)).toMatchObject({ epoch: 1 });
+    // A stale commit bans no one.
+    expect(c(r1, 0, { removes: [h('bob')], bans: [h('bob')] })).toEqual({ status: 'stale-epoch' });
+    expect(store.isBanned(r1, h('bob'))).toBe(false);
+    expect(c(r1, 1, { removes: [h('bob'), h('carol')], bans: [h('bob')] }).status).toBe('appended');
+    expect([store.isBanned(r1, h('bob')), store.isBanned(r1, h('carol')), store.isBanned(r2, h('bob'))]).toEqual([true, false, false]);
+    c(r1, 2, {});
+    store.close();
+    store = new SqliteRelayStore(path);
+    expect(store.isBanned(r1, h('bob'))).toBe(true);
+    expect(c(r1, 3, { adds: [h('bob')] }).status).toBe('appended');
+    expect(store.isBanned(r1, h('bob'))).toBe(false);
+    store.close();
+  });
+
+  it('upgrades a version 1 database to version 2, keeping its data', () => {
+    const store = new SqliteRelayStore(path);
+    store.bindAccount(h('alice'), blob(32));
+    const roomId = room();
+    store.createRoom({ roomId, open: false, groupInfo: null, creator: h('alice') });
+    store.close();
+    // What a version 1 relay left behind: no bans table.
+    const db = new Database(path);
+    db.exec('DROP TABLE bans');
+    db.prepare('UPDATE schema_version SET version = 1').run();
+    db.close();
+    const upgraded = new SqliteRelayStore(path);
+    expect(upgraded.routedHandles(roomId)).toEqual(['alice']);
+    expect(upgraded.isBanned(roomId, h('alice'))).toBe(false);
+    upgraded.close();
+    const check = new Database(path);
+    expect(check.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 2 }]);
+    check.close();
   });
 });
