@@ -5,6 +5,7 @@ import {
   commitChanges,
   createGroup,
   createKeyPackage,
+  decodeIdentity,
   generateIdentity,
   groupInfoOf,
   type Identity as MlsIdentity,
@@ -12,7 +13,7 @@ import {
 import { toBase64, type Handle, type RoomId, type SecurityEvent } from '@sealroom/protocol';
 import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
 import { connectClient, hexId, type TestClient } from '../../packages/server/test/helpers.js';
-import { craftExternalCommit, leafIsHandle, mlsConfig, relayIdentityOf } from '../../packages/server/test/mls-fixtures.js';
+import { craftExternalCommit, honestJoin, leafIsHandle, mlsConfig, relayIdentityOf } from '../../packages/server/test/mls-fixtures.js';
 import { device, inviteAndWait, tempDir, until, waitForInvitation, waitForText } from '../harness.js';
 
 /**
@@ -303,5 +304,45 @@ describe('identity attacks (issue 5)', () => {
       knobs.account.delete('gina');
       knobs.keyPackage.delete('gina');
     }
+  });
+
+  it('removal sticks in an open room: the removed member cannot rejoin by id until invited again', async () => {
+    const ivy = await device(relay.url, `${tmp.dir}/ivy`, 'ivy');
+    closers.push(() => ivy.close());
+    const roomId = (await alice.createRoom('Open but not for everyone', true)).roomId;
+    await ivy.joinRoom(roomId);
+    await until('alice to see ivy', async () => (await alice.members(roomId)).some((x) => x.handle === 'ivy'));
+    await alice.remove(roomId, 'ivy');
+    await until('ivy to learn of her removal', async () => (await ivy.getRoom(roomId)).status === 'removed');
+    const epoch = (await alice.getRoom(roomId)).epoch;
+    await expect(ivy.joinRoom(roomId)).rejects.toMatchObject({ code: 'ERR_RELAY_REMOVED_FROM_ROOM' });
+    expect((await alice.getRoom(roomId)).epoch).toBe(epoch);
+    expect((await alice.getRoom(roomId)).status).toBe('active');
+
+    // A lying relay lets her external commit in anyway: members refuse it, and say who and why.
+    const ivyId = decodeIdentity((await ivy.store.getIdentity())!);
+    const info = await m.call('room.info', { roomId });
+    const sneak = await honestJoin(info.groupInfo as string, ivyId);
+    expect(
+      inner.commit({
+        roomId: roomId as RoomId, epoch: info.epoch as number, msgId: hexId() as never, sender: 'ivy' as Handle, data: sneak.commit,
+        time: Date.now(), groupInfo: sneak.groupInfo, welcome: null, adds: [], removes: [], externalJoiner: 'ivy' as Handle,
+      }).status,
+    ).toBe('appended');
+    expect((await alice.syncRoom(roomId)).status).toBe('failed');
+    const ev = (await eventsOf(alice, 'commit-refused')).find((e) => e.roomId === roomId);
+    expect(ev).toMatchObject({ handle: 'ivy' });
+    expect(ev?.text).toContain('ivy was removed from this room and rejoined by itself');
+
+    // Positive control: in another open room, an invitation lifts the ban at the relay and at members.
+    const again = (await alice.createRoom('Second chance', true)).roomId;
+    await ivy.joinRoom(again);
+    await until('alice to see ivy', async () => (await alice.members(again)).some((x) => x.handle === 'ivy'));
+    await alice.remove(again, 'ivy');
+    await until('ivy removed', async () => (await ivy.getRoom(again)).status === 'removed');
+    await expect(ivy.joinRoom(again)).rejects.toMatchObject({ code: 'ERR_RELAY_REMOVED_FROM_ROOM' });
+    await inviteAndWait(alice, ivy, again);
+    await alice.sendText(again, 'welcome back');
+    await waitForText(ivy, again, 'welcome back');
   });
 });

@@ -9,6 +9,8 @@ export type PendingCommit = {
   welcome: string | null;
   adds: string[];
   removes: string[];
+  /** Of `removes`, those removed by a member rather than leaving: the relay refuses their external rejoin. Absent in 0.1 records. */
+  bans?: string[];
   external: boolean;
   /** The group state to adopt when the relay's log shows this commit (RFC 9420 §14). */
   newGroup: Uint8Array;

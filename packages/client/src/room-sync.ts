@@ -200,6 +200,8 @@ export class RoomSync {
           welcome: out.welcome ? toBase64(out.welcome) : null,
           adds: p.adds ?? [],
           removes,
+          // A removal no self-remove proposal asked for is a ban (the same rule members apply from MLS).
+          bans: removes.filter((h) => !room.pendingLeaves.includes(h) && !(p.adds ?? []).includes(h)),
           external: false,
           newGroup: encodeGroup(out.group),
         };
@@ -231,6 +233,8 @@ export class RoomSync {
       ...(p.welcome ? { welcome: p.welcome } : {}),
       adds: p.adds as Handle[],
       removes: p.removes as Handle[],
+      // Omitted when empty, so a relay that predates the hint still accepts ordinary commits.
+      ...(p.bans && p.bans.length > 0 ? { bans: p.bans as Handle[] } : {}),
       external: p.external,
     });
   }
