@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
+import type { z } from 'zod';
 import {
   ClientErrorCode,
   RELAY_PROTOCOL_VERSION,
   SealroomError,
   authTranscript,
   relayOrigin,
+  relayAnswerSchemas,
   logEntrySchema,
   toBase64,
   welcomeSchema,
@@ -112,10 +114,11 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
   }
 
   async #raw<E extends keyof RelayClientEvents>(event: E, payload: Req<E>, timeoutMs: number): Promise<Res<E>> {
+    let raw: unknown;
     try {
       // socket.io's typed emitWithAck cannot follow our generic event map; the shapes are checked by E.
-      const emit = this.#socket.timeout(timeoutMs).emitWithAck as unknown as (e: E, p: Req<E>) => Promise<Res<E>>;
-      return await emit.call(this.#socket.timeout(timeoutMs), event, payload);
+      const emit = this.#socket.timeout(timeoutMs).emitWithAck as unknown as (e: E, p: Req<E>) => Promise<unknown>;
+      raw = await emit.call(this.#socket.timeout(timeoutMs), event, payload);
     } catch (e) {
       throw new SealroomError(
         this.#socket.connected ? ClientErrorCode.Timeout : ClientErrorCode.Disconnected,
@@ -123,6 +126,10 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
         { cause: e },
       );
     }
+    // The relay is untrusted: its answer is parsed like any input, with the schema of this request.
+    const parsed = (relayAnswerSchemas[event] as z.ZodType).safeParse(raw);
+    if (!parsed.success) throw new SealroomError(ClientErrorCode.BadAnswer, `the relay answered ${event} with something malformed`);
+    return parsed.data as Res<E>;
   }
 
   /**

@@ -62,6 +62,8 @@ export const ClientErrorCode = {
   CommitRefused: 'ERR_CLIENT_COMMIT_REFUSED',
   /** The relay's answer contradicts what MLS authenticates (e.g. its account binding for a handle). */
   RelayContradicted: 'ERR_CLIENT_RELAY_CONTRADICTED',
+  /** An ack from the relay that fails the answer schema of its request (wrong shape, oversize, unknown code). */
+  BadAnswer: 'ERR_CLIENT_BAD_ANSWER',
   Internal: 'ERR_CLIENT_INTERNAL',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

@@ -51,6 +51,7 @@ export type {
   AccountKey,
 } from './relay-schemas.js';
 export { relayClientEventNames, authTranscript, relayOrigin } from './relay-events.js';
+export { relayAnswerSchemas, relayErrorAnswer } from './relay-answers.js';
 export type { RelayClientEvents, RelayServerEvents, RelayClientEventName, RoomMembership } from './relay-events.js';
 export { APP_PAYLOAD_VERSION, appPayloadSchema } from './app-payload.js';
 export type { AppPayload } from './app-payload.js';

@@ -19,6 +19,10 @@ export const Limits = {
   handlesPerCommit: 100,
   /** identity.lookup: handles per request (a Welcome's whole tree is checked in a few calls). */
   handlesPerLookup: 200,
+  /** Bounds on lists in relay answers, which devices parse like requests (the relay is untrusted). */
+  routedHandlesAnswered: 100_000,
+  roomsAnswered: 100_000,
+  welcomesAnswered: 10_000,
   /** Removed handles a room remembers (in its encrypted metadata). */
   removedHandles: 1000,
 } as const;
