@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
-import type { SealroomClient } from '@sealroom/client';
+import { SealroomClient } from '@sealroom/client';
+import { SqliteClientStore } from '@sealroom/proxy';
 import {
   commitChanges,
   createGroup,
@@ -261,12 +262,12 @@ describe('identity attacks (issue 5)', () => {
     expect(appended.status).toBe('appended');
     for (const c of [alice, erin]) {
       const r = await c.syncRoom(roomId);
-      expect(r.status).toBe('failed');
+      expect(r.status).toBe('out-of-sync');
       const ev = (await eventsOf(c, 'commit-refused')).find((e) => e.roomId === roomId);
       expect(ev?.text).toContain('removes erin');
       expect(ev?.handle).toBe('mallory');
     }
-    expect((await erin.listRooms()).find((r) => r.roomId === roomId)?.status).toBe('failed');
+    expect((await erin.listRooms()).find((r) => r.roomId === roomId)?.status).toBe('out-of-sync');
   });
 
   it('a commit that brings a changed key for a known contact holds the room until the key is accepted', async () => {
@@ -329,7 +330,7 @@ describe('identity attacks (issue 5)', () => {
         time: Date.now(), groupInfo: sneak.groupInfo, welcome: null, adds: [], removes: [], externalJoiner: 'ivy' as Handle,
       }).status,
     ).toBe('appended');
-    expect((await alice.syncRoom(roomId)).status).toBe('failed');
+    expect((await alice.syncRoom(roomId)).status).toBe('out-of-sync');
     const ev = (await eventsOf(alice, 'commit-refused')).find((e) => e.roomId === roomId);
     expect(ev).toMatchObject({ handle: 'ivy' });
     expect(ev?.text).toContain('ivy was removed from this room and rejoined by itself');
@@ -344,5 +345,37 @@ describe('identity attacks (issue 5)', () => {
     await inviteAndWait(alice, ivy, again);
     await alice.sendText(again, 'welcome back');
     await waitForText(ivy, again, 'welcome back');
+  });
+
+  it('the inviter is whoever signed the Welcome: a stranger cannot pass as a verified contact (nor get auto-accepted)', async () => {
+    const kim = new SealroomClient({ store: new SqliteClientStore(`${tmp.dir}/kim`), serverUrl: relay.url, autoAccept: 'verified' });
+    closers.push(() => kim.close());
+    await kim.start();
+    await kim.onboard('kim');
+    const lena = await device(relay.url, `${tmp.dir}/lena`, 'lena');
+    closers.push(() => lena.close());
+    const known = (await lena.createRoom('Known', false)).roomId;
+    await lena.invite(known, 'kim');
+    await waitForInvitation(kim, known);
+    await kim.acceptInvitation(known);
+    await kim.verify('lena');
+    // mallory adds lena and kim to her own room and writes "invited by lena" inside the Welcome.
+    const roomId = hexId();
+    const g = await createGroup(mallory, Buffer.from(roomId, 'hex'), mlsConfig());
+    expect(await m.call('room.create', { roomId, open: false })).toMatchObject({ ok: true });
+    const kps = await Promise.all(['lena', 'kim'].map(async (h) => Buffer.from((await m.call('kp.claim', { handle: h })).keyPackage as string, 'base64')));
+    const lie = new TextEncoder().encode(JSON.stringify({ v: 1, name: 'Lena and Kim', open: false, invitedBy: 'lena', removed: [] }));
+    const out = await commitChanges(g, { addKeyPackages: kps, publishGroupInfo: false, welcomeInfo: lie });
+    expect(
+      await m.call('room.commit', {
+        roomId, epoch: 0, msgId: hexId(), commit: toBase64(out.commit), welcome: toBase64(out.welcome!), adds: ['lena', 'kim'], removes: [], external: false,
+      }),
+    ).toMatchObject({ ok: true });
+    // An invitation that is visible is one that waits: the auto-accept decision is made before it is stored.
+    await waitForInvitation(kim, roomId);
+    expect((await kim.invitations()).find((i) => i.roomId === roomId)?.invitedBy).toBe('mallory');
+    expect((await kim.listRooms()).some((r) => r.roomId === roomId)).toBe(false);
+    const ev = (await eventsOf(kim, 'invitation-received')).find((e) => e.roomId === roomId);
+    expect(ev).toMatchObject({ handle: 'mallory' });
   });
 });

@@ -14,7 +14,11 @@ export function formatMessage(m: ChatMessage): string {
 export function formatRoom(r: RoomSummary): string {
   const name = r.name === null ? '(name not known yet)' : escapeControls(r.name);
   const held = r.keyChanged.length > 0 ? `  ! key changed: ${r.keyChanged.map(escapeControls).join(', ')} (sending blocked)` : '';
-  return `${r.roomId}  ${r.open ? 'open  ' : 'invite'}  ${String(r.members).padStart(3)} members  ${r.status.padEnd(7)}  ${name}${held}`;
+  const recovery =
+    r.status === 'out-of-sync'
+      ? `  ! out of sync: ${escapeControls(r.reason ?? 'unknown reason')} (${r.recovery === 'rejoin' ? `sealroom rooms rejoin ${r.roomId}` : 'ask to be re-added'})`
+      : '';
+  return `${r.roomId}  ${r.open ? 'open  ' : 'invite'}  ${String(r.members).padStart(3)} members  ${r.status.padEnd(11)}  ${name}${held}${recovery}`;
 }
 
 const BADGES: Record<ContactState | 'self', string> = {
@@ -74,11 +78,11 @@ export function messageJson(m: ChatMessage): string {
 
 /**
  * JSON for `--json` output. JSON.stringify escapes C0 controls but leaves DEL, C1 controls (U+009B is a CSI
- * on some terminals) and bidi overrides raw; escaping them too keeps the line safe to print and parses to
- * the same value (outside strings, JSON is plain ASCII).
+ * on some terminals), bidi controls and zero-width characters raw; escaping them too keeps the line safe to
+ * print and parses to the same value (outside strings, JSON is plain ASCII).
  */
 export function jsonLine(v: unknown): string {
-  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, hexEscape);
+  return JSON.stringify(v).replace(UNSAFE_GLOBAL, hexEscape);
 }
 
 /** `YYYY-MM-DD HH:MM:SS` (UTC), or the raw number for a time no date can show (NaN, ±Infinity, beyond year 9999). */
@@ -91,11 +95,18 @@ export function formatTime(ms: number): string {
 }
 
 /**
- * Escape control characters (newlines and tabs too: every record is one line, so a message cannot forge the
- * next line), line separators and bidi overrides as `\uXXXX`.
+ * What plain output never prints raw: C0 controls (newlines and tabs too: every record is one line, so a
+ * message cannot forge the next line), DEL and C1 controls (U+009B is a CSI on some terminals), the line and
+ * paragraph separators U+2028/2029, bidi controls that reorder what follows (U+061C, U+200E/200F, U+202A–202E,
+ * U+2066–2069) and invisible characters that make different text look alike (U+200B–200D, U+2060–2064,
+ * U+206A–206F, U+FEFF).
  */
+export const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+const UNSAFE_GLOBAL = new RegExp(UNSAFE_FOR_TERMINAL.source, 'g');
+
+/** Escape everything in UNSAFE_FOR_TERMINAL as `\uXXXX`, so the text reads the same on every terminal. */
 export function escapeControls(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, hexEscape);
+  return s.replace(UNSAFE_GLOBAL, hexEscape);
 }
 
 function hexEscape(c: string): string {

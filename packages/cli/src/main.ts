@@ -19,6 +19,7 @@ Script a running proxy (--proxy URL or SEALROOM_PROXY=URL, the URL the proxy pri
   sealroom rooms list [--json]
   sealroom rooms create NAME [--open]
   sealroom rooms join ROOM_ID
+  sealroom rooms rejoin ROOM_ID                           an open room that is out of sync on this device
   sealroom rooms invite ROOM_ID HANDLE
   sealroom rooms remove ROOM_ID HANDLE
   sealroom rooms leave ROOM_ID

@@ -106,6 +106,14 @@ function planRoomsCommand(args: string[], f: ScriptFlags): ScriptRun {
         return 0;
       };
     }
+    case 'rejoin': {
+      const [roomId] = need(rest, 1, 'rooms rejoin ROOM_ID');
+      return async (api, out) => {
+        const { room } = await api.call('rooms.rejoin', { roomId: roomId as never });
+        out(room.roomId);
+        return 0;
+      };
+    }
     case 'invite':
     case 'remove': {
       const [roomId, handle] = need(rest, 2, `rooms ${sub} ROOM_ID HANDLE`);
@@ -122,7 +130,7 @@ function planRoomsCommand(args: string[], f: ScriptFlags): ScriptRun {
       };
     }
     default:
-      throw usageError('rooms list|create|join|invite|remove|leave …');
+      throw usageError('rooms list|create|join|rejoin|invite|remove|leave …');
   }
 }
 

@@ -43,6 +43,8 @@ const room = (over: Partial<RoomSummary> = {}): RoomSummary => ({
   status: 'active',
   lastSeq: 0,
   keyChanged: [],
+  reason: null,
+  recovery: null,
   ...over,
 });
 
@@ -128,10 +130,17 @@ describe('trust states', () => {
   });
 
   it('a room waiting on a changed key says so and who', () => {
-    expect(formatRoom(room())).toBe(`${'a'.repeat(32)}  invite    2 members  active   Ops`);
+    expect(formatRoom(room())).toBe(`${'a'.repeat(32)}  invite    2 members  active       Ops`);
     expect(formatRoom(room({ status: 'held', keyChanged: ['bob', 'carol'] }))).toBe(
-      `${'a'.repeat(32)}  invite    2 members  held     Ops  ! key changed: bob, carol (sending blocked)`,
+      `${'a'.repeat(32)}  invite    2 members  held         Ops  ! key changed: bob, carol (sending blocked)`,
     );
+  });
+
+  it('a room out of sync says why and what to do', () => {
+    expect(formatRoom(room({ status: 'out-of-sync', open: true, reason: 'bad\ncommit', recovery: 'rejoin' }))).toBe(
+      `${'a'.repeat(32)}  open      2 members  out-of-sync  Ops  ! out of sync: bad\\u000acommit (sealroom rooms rejoin ${'a'.repeat(32)})`,
+    );
+    expect(formatRoom(room({ status: 'out-of-sync', reason: 'x', recovery: 'ask-to-be-readded' }))).toContain('(ask to be re-added)');
   });
 });
 

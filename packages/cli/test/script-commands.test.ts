@@ -60,7 +60,8 @@ describe('usage errors exit 2, before anything connects', () => {
     [['invites', 'list', 'x'], 'invites [list] [--json]'],
     [['events', 'x'], 'events [--json] [--follow]'],
     [['members'], 'members ROOM_ID [--json]'],
-    [['rooms', 'nope'], 'rooms list|create|join|invite|remove|leave'],
+    [['rooms', 'nope'], 'rooms list|create|join|rejoin|invite|remove|leave'],
+    [['rooms', 'rejoin'], 'rooms rejoin ROOM_ID'],
     [['trust', 'bob', '--number', DIGITS], '--number is only for verify'],
   ])('sealroom %j', async (args, usage) => {
     const r = await run(args, env);

@@ -35,6 +35,8 @@ export type RoomRecord = {
    * newcomers, from the room metadata.
    */
   removed: string[];
+  /** While `status` is `out-of-sync`: what could not be processed. */
+  reason?: string;
   /** While `status` is `held`: the contacts whose changed key the next commit brings. */
   heldFor?: string[];
   /** Entered only to decline an invitation (and leave by self-remove): never listed as a room. */

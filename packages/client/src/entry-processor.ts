@@ -15,6 +15,7 @@ import type { ContactRecord, NewSecurityEvent, RoomRecord, RoomWrite } from './c
 import type { EngineContext } from './engine-context.js';
 import { externalCommitRefusal } from './external-commit-rules.js';
 import { verdictEvents } from './identity-gate.js';
+import { transition } from './room-state.js';
 
 /** What processing one log entry asks the engine to do after it has been persisted. */
 export type EntryFollowUp =
@@ -56,7 +57,7 @@ function parsePayload(bytes: Uint8Array): AppPayload | null {
 export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: LogEntry): Promise<EntryResult> {
   const initial = ctx.groups.get(room);
   let group = initial;
-  const next: RoomRecord = { ...room, lastSeq: entry.seq };
+  let next: RoomRecord = { ...room, lastSeq: entry.seq };
   const messages: ChatMessage[] = [];
   const followUps: EntryFollowUp[] = [];
   const outboxDelete: string[] = [];
@@ -110,8 +111,9 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
     next.pendingCommit = null;
     const stop = (code: string, text: string, kind: SecurityEventKind = 'commit-refused', handle: string | null = null) => {
       group = initial;
-      next.status = 'failed';
-      warn(kind, code, `${text}; the room is stopped on this device`, handle);
+      // The commit is not applied and the sequence stays before it: this device cannot follow the group.
+      next = transition({ ...next, lastSeq: room.lastSeq }, { type: 'desync', reason: text });
+      warn(kind, code, `${text}; the room is out of sync on this device`, handle);
       return done();
     };
     const bytes = fromBase64(entry.data);
@@ -136,15 +138,13 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
       // Held: nothing of this commit is applied and the sequence does not move, so accepting the new key
       // later processes it again from the log.
       group = initial;
-      next.lastSeq = room.lastSeq;
-      next.status = 'held';
-      next.heldFor = verdict.handles;
+      next = transition({ ...next, lastSeq: room.lastSeq }, { type: 'hold', handles: verdict.handles });
       contacts.push(...verdict.contacts);
       return done();
     }
     contacts.push(...verdict.contacts);
     group = r.group;
-    if (r.removedSelf) next.status = 'removed';
+    if (r.removedSelf) next = transition(next, { type: 'removed' });
     // A removal nobody asked for by a self-remove proposal is a ban: it sticks in open rooms (see removed).
     next.removed = banList(
       room,

@@ -10,8 +10,8 @@ import {
   type WelcomeEnvelope,
   type ContactState,
 } from '@sealroom/protocol';
-import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients } from '@sealroom/mls';
-import type { InvitationRecord } from './client-store.js';
+import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients, type Group } from '@sealroom/mls';
+import type { ContactRecord, InvitationRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { verdictError, verdictEvents } from './identity-gate.js';
 import { newRoom } from './room-record.js';
@@ -47,12 +47,11 @@ export class Invitations {
   /** A Welcome from the relay (push or list). Always acked once handled, so junk cannot pile up. */
   async receive(w: WelcomeEnvelope): Promise<void> {
     const { ctx } = this;
-    let accept = false;
     await ctx.mutex.run(w.roomId, async () => {
       const existing = await ctx.store.getRoom(w.roomId);
       if (!existing || (existing.status !== 'active' && existing.status !== 'held')) {
         try {
-          accept = await this.#process(w);
+          await this.#process(w);
         } catch (e) {
           // Junk, not for us, or a credential we refuse: nothing to retry. Say so, and drop it.
           await ctx.security.report({
@@ -64,19 +63,22 @@ export class Invitations {
           });
         }
       }
+      // Acked only once handled (a room entered, or an invitation stored): a crash before this redelivers it.
       await ctx.relay.request('welcome.ack', { id: w.id });
     });
-    if (accept) await this.accept(w.roomId);
   }
 
-  /** Open the Welcome and keep it as an invitation; true if it should be accepted right away. */
-  async #process(w: WelcomeEnvelope): Promise<boolean> {
+  /**
+   * Open the Welcome; enter the room at once if auto-accept allows it, else keep it as an invitation. The
+   * decision comes first, so an invitation the user can see is one that waits for the user.
+   */
+  async #process(w: WelcomeEnvelope): Promise<void> {
     const { ctx } = this;
     const data = fromBase64(w.data);
     let kp = null;
     for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);
     if (!kp) throw new SealroomError(MlsErrorCode.DecryptFailed, 'a welcome for none of our key packages');
-    const { group, welcomeInfo } = await joinFromWelcome(data, kp, ctx.config);
+    const { group, welcomeInfo, inviter } = await joinFromWelcome(data, kp, ctx.config);
     // The relay files Welcomes under a room id; the group id inside is what counts. A mismatch would let
     // the relay make us keep two copies of one group (and reuse its keys).
     if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
@@ -91,8 +93,9 @@ export class Invitations {
       await ctx.contacts.written(verdict.contacts);
     }
     const info = parseWelcomeInfo(welcomeInfo);
-    // Who invited is what the committer wrote into the GroupInfo it signed; it must at least be a member.
-    const invitedBy = info?.invitedBy && members.some((m) => m.handle === info.invitedBy) ? info.invitedBy : null;
+    // Who invited is the leaf that signed the Welcome's GroupInfo (verified by ts-mls while joining), never
+    // a name written inside it: any member could write someone else's name there.
+    const invitedBy = inviter?.handle ?? null;
     const inv: InvitationRecord = {
       roomId: w.roomId,
       seq: w.seq,
@@ -104,7 +107,11 @@ export class Invitations {
       removed: info?.removed ?? [],
       receivedAt: Date.now(),
     };
-    await ctx.store.putInvitation(inv);
+    const inviterState = invitedBy === null ? undefined : (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state;
+    const auto = verdict.kind === 'ok' && shouldAutoAccept(this.autoAccept, verdict.kind, inviterState);
+    const what = inv.name === null ? 'a room' : `"${inv.name}"`;
+    if (auto) await this.#enter(inv, group, verdict.contacts);
+    else await ctx.store.putInvitation(inv);
     // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
     if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
     await ctx.security.report({
@@ -112,11 +119,21 @@ export class Invitations {
       roomId: w.roomId,
       handle: invitedBy,
       code: null,
-      text: `${invitedBy ?? 'someone'} invited you to ${inv.name === null ? 'a room' : `"${inv.name}"`}; accept or decline it`,
+      text: auto
+        ? `joined ${what} automatically: ${invitedBy ?? 'someone'} is a verified contact (--auto-accept verified)`
+        : `${invitedBy ?? 'someone'} invited you to ${what}; accept or decline it`,
     });
-    await this.#changed();
-    const inviter = invitedBy === null ? undefined : (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state;
-    return shouldAutoAccept(this.autoAccept, verdict.kind, inviter);
+    if (auto) await this.sync.syncLocked(w.roomId);
+    else await this.#changed();
+  }
+
+  /** The invitation becomes a room, with its new contacts, in one write. Call holding the room's lock. */
+  async #enter(inv: InvitationRecord, group: Group, contacts: ContactRecord[]): Promise<void> {
+    const { ctx } = this;
+    const room = newRoom(inv.roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
+    await ctx.store.writeRoom({ room, contacts, invitationDelete: inv.roomId });
+    await ctx.contacts.written(contacts);
+    ctx.events.emit('room', summarize(ctx, room));
   }
 
   async list(): Promise<Invitation[]> {
@@ -156,10 +173,7 @@ export class Invitations {
         await ctx.security.reportAll(verdictEvents(verdict, roomId, 'accepting an invitation'));
         throw verdictError(verdict);
       }
-      const room = newRoom(roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
-      await ctx.store.writeRoom({ room, contacts: verdict.contacts, invitationDelete: roomId });
-      await ctx.contacts.written(verdict.contacts);
-      ctx.events.emit('room', summarize(ctx, room));
+      await this.#enter(inv, group, verdict.contacts);
       await sync.syncLocked(roomId);
     });
     await this.#changed();

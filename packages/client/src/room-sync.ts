@@ -19,6 +19,7 @@ import type { EngineContext } from './engine-context.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
 import { expectOk } from './relay-connection.js';
 import { randomId } from './random-id.js';
+import { recoveryOf, transition } from './room-state.js';
 
 export type CommitPlan = {
   addKeyPackages?: Uint8Array[];
@@ -59,6 +60,8 @@ export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
     status: room.status,
     lastSeq: room.lastSeq,
     keyChanged: [...new Set([...untrusted, ...held])],
+    reason: room.status === 'out-of-sync' ? (room.reason ?? null) : null,
+    recovery: recoveryOf(room),
   };
 }
 
@@ -87,6 +90,10 @@ export class RoomSync {
         ClientErrorCode.KeyChanged,
         `room ${roomId} is on hold: ${who}'s key changed; compare safety numbers, then accept it (sealroom trust ${r.heldFor?.[0] ?? 'HANDLE'})`,
       );
+    }
+    if (r.status === 'out-of-sync') {
+      const how = r.open ? `rejoin it (sealroom rooms rejoin ${roomId})` : 'ask a member to remove you and invite you again';
+      throw new SealroomError(ProxyErrorCode.NotMember, `room ${roomId} is out of sync on this device (${r.reason ?? 'unknown reason'}); ${how}`);
     }
     if (r.status !== 'active') throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${roomId} (${r.status})`);
     return r;
@@ -138,7 +145,7 @@ export class RoomSync {
           // A real removal reaches us through MLS: the relay lets a removed member read up to the commit that
           // removed it. Here MLS still says we are a member, so the relay (or a member's routing hint) cut us
           // off: say so, and stop, rather than claim we were removed.
-          room = { ...room, status: 'failed' };
+          room = transition(room, { type: 'desync', reason: 'the relay no longer delivers this room to you, although the group still lists you as a member' });
           await this.save(room);
           await this.ctx.security.report({
             kind: 'relay-cut-off',

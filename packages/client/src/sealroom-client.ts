@@ -25,6 +25,7 @@ import {
   createAuthenticationService,
   createGroup,
   decodeIdentity,
+  encodeGroup,
   encodeIdentity,
   epochOf,
   fingerprint,
@@ -39,15 +40,17 @@ import {
   proposedRemovals,
   epochAuthenticatorOf,
   groupIdOf,
+  type Group,
   type Identity,
 } from '@sealroom/mls';
-import type { ClientStore, ContactRecord } from './client-store.js';
+import type { ClientStore, ContactRecord, RoomRecord } from './client-store.js';
 import { ContactBook } from './contact-book.js';
 import type { ClientEvents } from './client-events.js';
 import type { EngineContext } from './engine-context.js';
 import { IdentityGate, verdictError, verdictEvents } from './identity-gate.js';
 import { Invitations, type AutoAccept } from './invitations.js';
 import { newRoom } from './room-record.js';
+import { transition } from './room-state.js';
 import { SecurityLog } from './security-log.js';
 import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
@@ -304,56 +307,88 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   /** Join an open room by external commit (RFC 9420 §12.4.3.2), retrying if the epoch moves under us. */
   async joinRoom(roomId: string): Promise<RoomSummary> {
     const { ctx, sync } = this.#need();
-    const joined = await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async () => {
       const existing = await ctx.store.getRoom(roomId);
-      if (existing?.status === 'active') throw new SealroomError(ProxyErrorCode.AlreadyMember, 'already a member of this room');
-      for (let attempt = 0; attempt < 6; attempt++) {
-        const asked = await ctx.relay.request('room.info', { roomId: roomId as RoomId });
-        // The relay answers NOT_MEMBER for invite-only rooms: say what that means to someone trying to join.
-        if (!asked.ok && asked.code === RelayErrorCode.NotMember)
-          throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
-        if (!asked.ok && asked.code === RelayErrorCode.UnknownRoom) throw new SealroomError(asked.code, `no room ${roomId} on the relay`);
-        const info = expectOk(asked);
-        if (!info.open || !info.groupInfo)
-          throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
-        const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config);
-        if (toHex(groupIdOf(group)) !== roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'the relay served another room\'s group info');
-        if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
-        // Every member's credential in the GroupInfo's tree, against the relay's bindings and our contacts,
-        // before anything is sent or stored (a forged tree must not pin anything).
-        const members = membersOf(group);
-        const verdict = await ctx.gate.check(members, members);
-        await ctx.security.reportAll(verdictEvents(verdict, roomId, 'joining this room'));
-        if (verdict.kind === 'changed') {
-          await ctx.store.putContacts(verdict.contacts);
-          await ctx.contacts.written(verdict.contacts);
-        }
-        if (verdict.kind !== 'ok') throw verdictError(verdict);
-        const res = await ctx.relay.request('room.commit', {
-          roomId: roomId as RoomId,
-          epoch: info.epoch,
-          msgId: randomId() as MessageId,
-          commit: toBase64(commit),
-          groupInfo: toBase64(await groupInfoOf(group)),
-          adds: [],
-          removes: [],
-          external: true,
-        });
-        if (!res.ok) {
-          if (res.code === RelayErrorCode.StaleEpoch) continue;
-          throw new SealroomError(res.code, res.message ?? res.code);
-        }
-        const room = newRoom(roomId, group, { name: null, open: true, lastSeq: res.seq });
-        await ctx.store.writeRoom({ room, contacts: verdict.contacts });
-        await ctx.contacts.written(verdict.contacts);
-        await sync.save(room);
-        return room;
-      }
-      throw new SealroomError(RelayErrorCode.StaleEpoch, 'the room kept changing; try again');
+      if (existing?.status === 'active' || existing?.status === 'held')
+        throw new SealroomError(ProxyErrorCode.AlreadyMember, 'already a member of this room');
+      if (existing?.status === 'out-of-sync') return this.#rejoinLocked(existing);
+      const { group, seq, contacts } = await this.#externalJoinLocked(roomId, false);
+      const room = newRoom(roomId, group, { name: null, open: true, lastSeq: seq });
+      await ctx.store.writeRoom({ room, contacts });
+      await ctx.contacts.written(contacts);
+      await sync.save(room);
     });
     // We cannot read anything sent before we joined, so ask the members for the room's name.
     await this.#sendPayload(roomId, { type: 'meta.request' }).catch((e: unknown) => this.#warn(roomId, e));
-    return summarize(ctx, await sync.room(joined.roomId));
+    return summarize(ctx, await sync.room(roomId));
+  }
+
+  /**
+   * The recovery for an open room that is out of sync on this device: an external commit that also removes
+   * our old leaf (RFC 9420 §12.4.3.2 resync). What was sent meanwhile cannot be read; the room goes on from
+   * the rejoin.
+   */
+  async rejoin(roomId: string): Promise<RoomSummary> {
+    const { ctx, sync } = this.#need();
+    await ctx.mutex.run(roomId, async () => this.#rejoinLocked(await sync.room(roomId)));
+    return summarize(ctx, await sync.room(roomId));
+  }
+
+  async #rejoinLocked(room: RoomRecord): Promise<void> {
+    const { ctx, sync } = this.#need();
+    if (room.status !== 'out-of-sync') throw new SealroomError(ProxyErrorCode.BadRequest, `room ${room.roomId} is ${room.status}, not out of sync`);
+    if (!room.open)
+      throw new SealroomError(ProxyErrorCode.BadRequest, 'this room is invite-only: ask a member to remove you and invite you again');
+    const { group, seq, contacts } = await this.#externalJoinLocked(room.roomId, true);
+    const next: RoomRecord = { ...transition(room, { type: 'rejoined' }), group: encodeGroup(group), epoch: epochOf(group), lastSeq: seq, pendingCommit: null };
+    await ctx.store.writeRoom({ room: next, contacts });
+    await ctx.contacts.written(contacts);
+    await sync.save(next);
+  }
+
+  /** Fetch the GroupInfo, check every credential in it, and get an external commit accepted. Holding the room's lock. */
+  async #externalJoinLocked(roomId: string, resync: boolean): Promise<{ group: Group; seq: number; contacts: ContactRecord[] }> {
+    const { ctx } = this.#need();
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const asked = await ctx.relay.request('room.info', { roomId: roomId as RoomId });
+      // The relay answers NOT_MEMBER for invite-only rooms: say what that means to someone trying to join.
+      if (!asked.ok && asked.code === RelayErrorCode.NotMember)
+        throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
+      if (!asked.ok && asked.code === RelayErrorCode.UnknownRoom) throw new SealroomError(asked.code, `no room ${roomId} on the relay`);
+      const info = expectOk(asked);
+      if (!info.open || !info.groupInfo)
+        throw new SealroomError(RelayErrorCode.RoomClosed, 'this room is invite-only: ask a member to invite you');
+      const { group, commit } = await joinExternal(fromBase64(info.groupInfo), ctx.identity, ctx.config, { resync });
+      if (toHex(groupIdOf(group)) !== roomId) throw new SealroomError(MlsErrorCode.BadMessage, "the relay served another room's group info");
+      if (epochOf(group) !== info.epoch + 1) continue; // the GroupInfo is older than the room: fetch again
+      // Every member's credential in the GroupInfo's tree, against the relay's bindings and our contacts,
+      // before anything is sent or stored (a forged tree must not pin anything).
+      const members = membersOf(group);
+      const verdict = await ctx.gate.check(members, members);
+      await ctx.security.reportAll(verdictEvents(verdict, roomId, 'joining this room'));
+      if (verdict.kind === 'changed') {
+        await ctx.store.putContacts(verdict.contacts);
+        await ctx.contacts.written(verdict.contacts);
+      }
+      if (verdict.kind !== 'ok') throw verdictError(verdict);
+      const res = await ctx.relay.request('room.commit', {
+        roomId: roomId as RoomId,
+        epoch: info.epoch,
+        msgId: randomId() as MessageId,
+        commit: toBase64(commit),
+        groupInfo: toBase64(await groupInfoOf(group)),
+        adds: [],
+        // A resync removes our own old leaf: the relay unroutes nobody else.
+        removes: resync ? [ctx.identity.handle as Handle] : [],
+        external: true,
+      });
+      if (!res.ok) {
+        if (res.code === RelayErrorCode.StaleEpoch) continue;
+        throw new SealroomError(res.code, res.message ?? res.code);
+      }
+      return { group, seq: res.seq, contacts: verdict.contacts };
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'the room kept changing; try again');
   }
 
   /**
@@ -375,7 +410,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         kp = claimed;
       }
       // Name and openness travel to the newcomer inside the Welcome, atomically with the Add.
-      const info = encodeWelcomeInfo({ name: room.name, open: room.open, invitedBy: ctx.identity.handle, removed: room.removed.filter((h) => h !== handle) });
+      const info = encodeWelcomeInfo({ name: room.name, open: room.open, removed: room.removed.filter((h) => h !== handle) });
       return { addKeyPackages: [kp], adds: [handle], welcomeInfo: info };
     });
     if (seq !== null && contacts.length > 0) {
@@ -447,7 +482,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         break;
       }
       expectOk(await ctx.relay.request('room.leave', { roomId: roomId as RoomId }));
-      await sync.save({ ...(await sync.room(roomId)), status: 'left', pendingCommit: null });
+      await sync.save(transition(await sync.room(roomId), { type: 'left' }));
     });
   }
 
@@ -497,8 +532,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         .run(r.roomId, async () => {
           const room = await sync.room(r.roomId);
           if (room.status !== 'held') return;
-          const { heldFor: _done, ...rest } = room;
-          await sync.save({ ...rest, status: 'active' });
+          await sync.save(transition(room, { type: 'resume' }));
           await sync.syncLocked(r.roomId);
         })
         .catch((e: unknown) => this.#warn(r.roomId, e));

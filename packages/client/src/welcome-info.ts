@@ -10,15 +10,16 @@ const welcomeInfoSchema = z
     v: z.literal(1),
     name: roomNameSchema.nullable(),
     open: z.boolean(),
+    /** Written by 0.2 builds; ignored: the inviter is the GroupInfo's signer. */
     invitedBy: handleSchema.optional(),
     removed: z.array(handleSchema).max(Limits.removedHandles).optional(),
   })
   .strict();
-export type WelcomeInfo = { name: string | null; open: boolean; invitedBy: string | null; removed: string[] };
+export type WelcomeInfo = { name: string | null; open: boolean; removed: string[] };
 
 export function encodeWelcomeInfo(i: WelcomeInfo): Uint8Array {
   return new TextEncoder().encode(
-    JSON.stringify({ v: 1, name: i.name, open: i.open, ...(i.invitedBy ? { invitedBy: i.invitedBy } : {}), removed: i.removed }),
+    JSON.stringify({ v: 1, name: i.name, open: i.open, removed: i.removed }),
   );
 }
 
@@ -27,7 +28,7 @@ export function parseWelcomeInfo(bytes: Uint8Array | null): WelcomeInfo | null {
   if (!bytes) return null;
   try {
     const p = welcomeInfoSchema.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
-    return p.success ? { name: p.data.name, open: p.data.open, invitedBy: p.data.invitedBy ?? null, removed: p.data.removed ?? [] } : null;
+    return p.success ? { name: p.data.name, open: p.data.open, removed: p.data.removed ?? [] } : null;
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import {
   type ClientConfig,
   type Proposal,
 } from 'ts-mls';
+import { ratchetTreeFromExtension } from 'ts-mls/groupInfo.js';
 import { MlsErrorCode, SealroomError } from '@sealroom/protocol';
 import {
   decodeGroupInfoMessage,
@@ -94,9 +95,15 @@ export async function joinExternal(
   groupInfoBytes: Uint8Array,
   identity: Identity,
   config: ClientConfig,
+  /** Re-enter a group we already have a leaf in: the commit also removes that old leaf (RFC 9420 §12.4.3.2 resync). */
+  opts: { resync?: boolean } = {},
 ): Promise<{ group: Group; commit: Uint8Array }> {
   const cs = await getSuite();
   const gi = decodeGroupInfoMessage(groupInfoBytes);
+  // Resync only if our old leaf is really there (ts-mls finds it by signature key; absent, it would misindex).
+  const resync = opts.resync === true && (ratchetTreeFromExtension(gi) ?? []).some(
+    (n) => n?.nodeType === 'leaf' && Buffer.from(n.leaf.signaturePublicKey).equals(Buffer.from(identity.publicKey)),
+  );
   const kp = await createKeyPackage(identity);
   try {
     // The GroupInfo's tree is validated with our authentication service (every member's credential).
@@ -104,7 +111,7 @@ export async function joinExternal(
       gi,
       decodeKeyPackageMessage(kp.publicBytes),
       decodePrivateKeyPackage(kp.privateBytes),
-      false,
+      resync,
       cs,
       undefined,
       config,

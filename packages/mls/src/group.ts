@@ -13,7 +13,10 @@ import type { Identity } from './identity.js';
 import { decodePrivateKeyPackage, type OwnKeyPackage, createKeyPackage } from './key-package.js';
 import { getSuite } from './suite.js';
 import { WELCOME_INFO_EXTENSION } from './welcome-info.js';
-import { emptyPskIndex } from 'ts-mls';
+import { emptyPskIndex, type Welcome } from 'ts-mls';
+import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
+import { accumulatePskSecret } from 'ts-mls/pskIndex.js';
+import { decryptGroupInfo, decryptGroupSecrets } from 'ts-mls/welcome.js';
 
 /**
  * One room's MLS group state. Immutable: every operation returns a new Group and leaves its input
@@ -43,7 +46,7 @@ export async function joinFromWelcome(
   welcomeBytes: Uint8Array,
   kp: OwnKeyPackage,
   config: ClientConfig,
-): Promise<{ group: Group; welcomeInfo: Uint8Array | null }> {
+): Promise<{ group: Group; welcomeInfo: Uint8Array | null; inviter: MemberInfo | null }> {
   const cs = await getSuite();
   const welcome = decodeWelcomeMessage(welcomeBytes);
   try {
@@ -58,10 +61,32 @@ export async function joinFromWelcome(
       config,
     );
     const info = extensions.find((x) => x.extensionType === WELCOME_INFO_EXTENSION);
-    return { group: { state }, welcomeInfo: info?.extensionData ?? null };
+    const group = { state };
+    return { group, welcomeInfo: info?.extensionData ?? null, inviter: memberAt(group, await welcomeSigner(welcome, kp)) };
   } catch (e) {
     throw new SealroomError(MlsErrorCode.DecryptFailed, 'cannot join from this welcome', { cause: e });
   }
+}
+
+/**
+ * The leaf that signed the Welcome's GroupInfo — the committer who added us (RFC 9420 §12.4.3.1). ts-mls
+ * verifies that signature while joining but does not say whose it was, so the GroupInfo is decrypted once
+ * more with ts-mls's own functions to read `signer`. Sealroom never uses PSKs, so psk_secret is the zero
+ * vector (RFC 9420 §8.4), computed by ts-mls from an empty list. Undefined if anything does not open.
+ */
+async function welcomeSigner(welcome: Welcome, kp: OwnKeyPackage): Promise<number | undefined> {
+  const cs = await getSuite();
+  const pub = decodeKeyPackageMessage(kp.publicBytes);
+  const secrets = await decryptGroupSecrets(
+    await cs.hpke.importPrivateKey(decodePrivateKeyPackage(kp.privateBytes).initPrivateKey),
+    await makeKeyPackageRef(pub, cs.hash),
+    welcome,
+    cs.hpke,
+  );
+  if (!secrets || secrets.psks.length > 0) return undefined;
+  const [pskSecret] = await accumulatePskSecret([], emptyPskIndex, cs, new Uint8Array(cs.kdf.size));
+  const gi = await decryptGroupInfo(welcome, secrets.joinerSecret, pskSecret, cs);
+  return gi?.signer;
 }
 
 export function epochOf(g: Group): number {

@@ -79,6 +79,7 @@ export type {
   ChatMessage,
   MessageState,
   RoomStatus,
+  RoomRecovery,
   RoomSummary,
   Member,
   WhoAmI,

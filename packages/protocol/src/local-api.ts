@@ -61,7 +61,12 @@ export type ChatMessage = {
  * `held`: the next commit brings a changed key for a known contact; the room waits (nothing after it is
  * processed) until the user accepts that key or leaves.
  */
-export type RoomStatus = 'active' | 'held' | 'left' | 'removed' | 'failed';
+export type RoomStatus = 'active' | 'held' | 'out-of-sync' | 'left' | 'removed';
+/**
+ * What the user can do about a room that is not active: `accept-key` (compare safety numbers, then trust the
+ * changed key), `rejoin` (an open room: `rooms.rejoin` re-enters it by external commit), `ask-to-be-readded`.
+ */
+export type RoomRecovery = 'accept-key' | 'rejoin' | 'ask-to-be-readded';
 export type RoomSummary = {
   roomId: string;
   name: string | null;
@@ -72,6 +77,9 @@ export type RoomSummary = {
   lastSeq: number;
   /** Members whose key changed and is not accepted yet: sending to this room is blocked while non-empty. */
   keyChanged: string[];
+  /** Why the room is not active (out-of-sync: what could not be processed), else null. */
+  reason: string | null;
+  recovery: RoomRecovery | null;
 };
 
 /**
@@ -189,6 +197,8 @@ export interface LocalClientEvents {
   'contacts.verify': (req: VerifyRequest, ack: AckFn<{ contact: Contact }>) => void;
   /** Accept a changed key: it becomes the contact's key (unverified); held rooms resume. */
   'contacts.trust': (req: ContactRequest, ack: AckFn<{ contact: Contact }>) => void;
+  /** Re-enter an out-of-sync open room by external commit (replacing our old leaf). */
+  'rooms.rejoin': (req: RoomRequest, ack: AckFn<{ room: RoomSummary }>) => void;
   'invites.list': (req: Record<string, never>, ack: AckFn<{ invites: Invitation[] }>) => void;
   'invites.accept': (req: RoomRequest, ack: AckFn<{ room: RoomSummary }>) => void;
   'invites.decline': (req: RoomRequest, ack: AckFn) => void;
@@ -223,6 +233,7 @@ export const localApiEventNames = [
   'members.list',
   'messages.send',
   'messages.list',
+  'rooms.rejoin',
   'contacts.list',
   'contacts.safety-number',
   'contacts.verify',

@@ -62,6 +62,7 @@ export function registerLocalApi(io: Server<LocalClientEvents, LocalServerEvents
     on('rooms.list', emptyRequest, async () => ({ rooms: await client.listRooms() }));
     on('rooms.create', createRoomRequest, async (r) => ({ room: await client.createRoom(r.name, r.open) }));
     on('rooms.join', roomRequest, async (r) => ({ room: await client.joinRoom(r.roomId) }));
+    on('rooms.rejoin', roomRequest, async (r) => ({ room: await client.rejoin(r.roomId) }));
     on('rooms.invite', inviteRequest, async (r) => {
       await client.invite(r.roomId, r.handle);
       return {};

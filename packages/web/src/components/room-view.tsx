@@ -4,6 +4,7 @@ import { roomDisplayName } from '../lib/format.ts';
 import { sendBlock } from '../lib/trust.ts';
 import { Composer } from './composer.tsx';
 import { RoomBadges } from './room-badges.tsx';
+import { RoomRecovery } from './room-recovery.tsx';
 import { SecurityBanner } from './security-banner.tsx';
 import { SendBlocked } from './send-blocked.tsx';
 import { Timeline } from './timeline.tsx';
@@ -30,8 +31,8 @@ function disabledReason(room: RoomSummary): string | null {
       return 'You left this room.';
     case 'removed':
       return 'You were removed from this room.';
-    case 'failed':
-      return 'This room is out of sync and cannot be used.';
+    case 'out-of-sync':
+      return 'This room is out of sync on this device.';
   }
 }
 
@@ -65,6 +66,7 @@ export function RoomView({ room, session, membersOpen, onToggleMembers, events, 
         testId="room-security-banner"
         label="Security notices for this room"
       />
+      <RoomRecovery room={room} />
       <Timeline roomId={room.roomId} messages={messages} loading={loading} error={error} />
       {block !== null && room.status !== 'left' && room.status !== 'removed' ? <SendBlocked block={block} onVerify={onVerify} /> : null}
       <Composer key={room.roomId} roomId={room.roomId} disabledReason={reason} onSent={upsert} />

@@ -14,7 +14,7 @@ export function useMembers(room: RoomSummary, session: number) {
   useEffect(() => api.on('room', (r) => r.roomId === roomId && setTick((n) => n + 1)), [api, roomId]);
 
   // A held room still lists its members: that is where the user sees whose key changed.
-  const member = status === 'active' || status === 'held' || status === 'failed';
+  const member = status === 'active' || status === 'held' || status === 'out-of-sync';
   useEffect(() => {
     if (!member) {
       setMembers({ roomId, list: [] });

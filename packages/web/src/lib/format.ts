@@ -1,4 +1,5 @@
 import type { RoomStatus, RoomSummary } from '@sealroom/protocol';
+import { visibleText } from './visible-text.ts';
 
 /** HH:MM in local time. */
 export function formatTime(ms: number): string {
@@ -21,8 +22,9 @@ export function shortFingerprint(fp: string | null): string {
   return head.match(/.{1,4}/g)?.join(' ') ?? head;
 }
 
+/** A room's name as the UI shows it: bidi, zero-width and control characters made visible (visible-text.ts). */
 export function roomDisplayName(room: Pick<RoomSummary, 'name' | 'roomId'>): string {
-  return room.name ?? `Room ${room.roomId.slice(0, 8)}`;
+  return room.name === null ? `Room ${room.roomId.slice(0, 8)}` : visibleText(room.name);
 }
 
 export function roomStatusLabel(status: RoomStatus): string | null {
@@ -35,8 +37,8 @@ export function roomStatusLabel(status: RoomStatus): string | null {
       return 'left';
     case 'removed':
       return 'removed';
-    case 'failed':
-      return 'failed';
+    case 'out-of-sync':
+      return 'out of sync';
   }
 }
 
