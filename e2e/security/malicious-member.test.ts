@@ -5,9 +5,10 @@ import {
   createAuthenticationService,
   decodeGroup,
   decodeIdentity,
+  encryptApplication,
   makeClientConfig,
 } from '@sealroom/mls';
-import { toBase64, type MessageId, type RoomId } from '@sealroom/protocol';
+import { APP_PAYLOAD_VERSION, toBase64, type MessageId, type RoomId } from '@sealroom/protocol';
 import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 // security.md threat 2: a member who talks to the relay directly, around its own client's rules.
@@ -56,5 +57,32 @@ describe('a malicious member', () => {
     // The room goes on: alice's real client never adopted that commit, and bob did not either.
     await alice.sendText(roomId, 'still in step');
     await waitForText(bob, roomId, 'still in step');
+  });
+
+  it('cannot close an open room or wipe its removed list on other members\' devices', async () => {
+    const mal = await device(relay.url, `${tmp.dir}/mal`, 'mal');
+    const roomId2 = (await alice.createRoom('Open lobby', true)).roomId;
+    await mal.joinRoom(roomId2);
+    await until('mal to learn the name', async () => (await mal.getRoom(roomId2)).name === 'Open lobby');
+    await until('alice to see mal', async () => (await alice.members(roomId2)).some((m) => m.handle === 'mal'));
+    // mal's device, driven by hand: a valid, signed `meta` saying the room is invite-only and nobody is removed.
+    const room = (await mal.store.getRoom(roomId2))!;
+    const group = decodeGroup(room.group, makeClientConfig(createAuthenticationService()));
+    const id = randomId();
+    const payload = JSON.stringify({ v: APP_PAYLOAD_VERSION, id, time: Date.now(), type: 'meta', name: 'Open lobby', open: false, removed: [] });
+    const { message } = await encryptApplication(group, new TextEncoder().encode(payload));
+    const raw = new RelayConnection(relay.url, decodeIdentity((await mal.store.getIdentity())!));
+    raw.start();
+    try {
+      const res = await raw.request('room.send', { roomId: roomId2 as RoomId, epoch: room.epoch, msgId: id as MessageId, kind: 'application', data: toBase64(message) });
+      expect(res.ok).toBe(true);
+    } finally {
+      raw.close();
+      await mal.close();
+    }
+    await until('alice to report it', async () =>
+      (await alice.securityEvents(0, 1000)).some((e) => e.kind === 'room-closed' && e.roomId === roomId2 && e.handle === 'mal'),
+    );
+    expect((await alice.getRoom(roomId2)).open).toBe(true);
   });
 });

@@ -205,12 +205,24 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
         );
     } else if (p.type === 'meta') {
       const by = r.sender.handle;
-      if (room.name !== null && p.name !== room.name) warn('room-renamed', null, `${by} renamed the room to "${p.name}"`, by);
-      if (p.open !== room.open)
-        warn(p.open ? 'room-opened' : 'room-closed', null, `${by} made the room ${p.open ? 'open: anyone with its id can join' : 'invite-only'}`, by);
+      // The first `meta` a newcomer by external commit receives tells it the room's name, openness and
+      // removed handles (it could read nothing before joining). After that, openness and removals come only
+      // from what this device saw itself (the Welcome, MLS commits): a member must not be able to close the
+      // room for everyone's devices (honest joiners would then be refused) or wipe the removed list.
+      const first = room.name === null;
+      if (!first && p.name !== room.name) warn('room-renamed', null, `${by} renamed the room to "${p.name}"`, by);
+      if (!first && p.open !== room.open)
+        warn(
+          p.open ? 'room-opened' : 'room-closed',
+          ClientErrorCode.BadPayload,
+          `${by} claims the room is ${p.open ? 'open' : 'invite-only'}; ignored (a room's openness does not change)`,
+          by,
+        );
       next.name = p.name;
-      next.open = p.open;
-      if (p.removed) next.removed = p.removed.filter((h) => !membersOf(group).some((m) => m.handle === h));
+      if (first) {
+        next.open = p.open;
+        if (p.removed) next.removed = p.removed.filter((h) => !membersOf(group).some((m) => m.handle === h));
+      }
       followUps.push({ kind: 'meta-seen', seq: entry.seq });
     } else {
       followUps.push({ kind: 'meta-requested', by: r.sender.handle, seq: entry.seq });

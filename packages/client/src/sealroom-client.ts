@@ -168,7 +168,11 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
 
   #warn(roomId: string | null, e: unknown): void {
     const code = e instanceof SealroomError ? e.code : ClientErrorCode.Internal;
-    this.emit('warning', { roomId, code, text: e instanceof Error ? e.message : String(e) });
+    const text = e instanceof Error ? e.message : String(e);
+    this.emit('warning', { roomId, code, text });
+    // A relay that answers with junk or contradicts MLS is a security matter, not a log line.
+    if (code === ClientErrorCode.RelayContradicted || code === ClientErrorCode.BadAnswer)
+      void this.#ctx?.security.report({ kind: 'relay-contradicted', roomId, handle: null, code, text }).catch(() => {});
   }
 
   #need(): { ctx: EngineContext; sync: RoomSync; invitations: Invitations } {
