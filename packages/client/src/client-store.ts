@@ -57,6 +57,14 @@ export type ContactRecord = {
   pendingKey: Uint8Array | null;
 };
 
+/**
+ * A contact write that happens only if the contact is still what the writer read (compare-and-set): two
+ * operations deciding on one handle at once, or a verify racing a key change, cannot overwrite each other.
+ * `prev: null` means "only if there is no contact yet". A mismatch fails the whole write with
+ * ERR_CLIENT_CONTACT_CONFLICT and changes nothing; the operation is decided again.
+ */
+export type ContactWrite = { next: ContactRecord; prev: ContactRecord | null };
+
 /** A Welcome processed but not accepted yet: the joined group waits here, nothing is a room until accept. */
 export type InvitationRecord = {
   roomId: string;
@@ -99,7 +107,7 @@ export type RoomWrite = {
   outboxPut?: OutboxItem[];
   outboxDelete?: string[];
   /** Contact records created or changed by the same operation (they change only if it succeeds). */
-  contacts?: ContactRecord[];
+  contacts?: ContactWrite[];
   /** An invitation this write turns into a room (accept) or drops. */
   invitationDelete?: string;
 };
@@ -129,7 +137,8 @@ export interface ClientStore {
   /** The contacts with these handles (absent ones are simply missing from the map). */
   getContacts(handles: readonly string[]): Promise<Map<string, ContactRecord>>;
   listContacts(): Promise<ContactRecord[]>;
-  putContacts(contacts: ContactRecord[]): Promise<void>;
+  /** Compare-and-set, all or nothing (see ContactWrite). */
+  putContacts(contacts: ContactWrite[]): Promise<void>;
 
   putInvitation(inv: InvitationRecord): Promise<void>;
   getInvitation(roomId: string): Promise<InvitationRecord | null>;
@@ -142,4 +151,11 @@ export interface ClientStore {
   listEvents(after: number, limit: number): Promise<SecurityEvent[]>;
 
   close(): Promise<void>;
+}
+
+/** Whether a stored contact is exactly the one a writer read (`prev`); null/absent compare equal. */
+export function contactMatches(stored: ContactRecord | undefined, prev: ContactRecord | null): boolean {
+  if (!stored || !prev) return !stored && !prev;
+  const eq = (a: Uint8Array | null, b: Uint8Array | null) => (a === null || b === null ? a === b : Buffer.from(a).equals(Buffer.from(b)));
+  return stored.state === prev.state && stored.verifiedAt === prev.verifiedAt && eq(stored.identityKey, prev.identityKey) && eq(stored.pendingKey, prev.pendingKey);
 }

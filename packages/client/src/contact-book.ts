@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { ClientErrorCode, ProxyErrorCode, SealroomError, type Contact, type SafetyNumber } from '@sealroom/protocol';
 import { fingerprint, safetyNumber, safetyNumberGroups, type Identity } from '@sealroom/mls';
-import type { ClientStore, ContactRecord } from './client-store.js';
+import type { ClientStore, ContactRecord, ContactWrite } from './client-store.js';
 import type { ClientEvents } from './client-events.js';
 import type { SecurityLog } from './security-log.js';
 
@@ -53,10 +53,10 @@ export class ContactBook {
   }
 
   /** Call after contact records were persisted (by any write): updates the cache and tells listeners. */
-  async written(records: readonly ContactRecord[]): Promise<void> {
-    for (const r of records) {
-      this.#remember(r);
-      this.events.emit('contact', await toContact(r));
+  async written(writes: readonly ContactWrite[]): Promise<void> {
+    for (const { next } of writes) {
+      this.#remember(next);
+      this.events.emit('contact', await toContact(next));
     }
   }
 
@@ -87,9 +87,11 @@ export class ContactBook {
       throw new SealroomError(ClientErrorCode.KeyChanged, `${handle}'s key changed: accept the new key first (sealroom trust ${handle}), then compare again`);
     if (digits !== undefined && digits !== (await this.safetyNumber(handle)).digits)
       throw new SealroomError(ProxyErrorCode.SafetyNumberMismatch, `that is not the current safety number for ${handle}`);
-    const next: ContactRecord = { ...c, state: 'verified', verifiedAt: Date.now() };
-    await this.store.putContacts([next]);
-    await this.written([next]);
+    // Only if the contact is still the one whose number was compared (a key change meanwhile wins).
+    const w: ContactWrite = { next: { ...c, state: 'verified', verifiedAt: Date.now() }, prev: c };
+    await this.store.putContacts([w]);
+    await this.written([w]);
+    const next = w.next;
     await this.security.report({ kind: 'contact-verified', roomId: null, handle, code: null, text: `you verified ${handle}'s safety number` });
     return toContact(next);
   }
@@ -98,9 +100,10 @@ export class ContactBook {
   async trust(handle: string): Promise<Contact> {
     const c = await this.#get(handle);
     if (c.state !== 'changed' || c.pendingKey === null) return toContact(c);
-    const next: ContactRecord = { ...c, identityKey: c.pendingKey, pendingKey: null, state: 'new', verifiedAt: null };
-    await this.store.putContacts([next]);
-    await this.written([next]);
+    const w: ContactWrite = { next: { ...c, identityKey: c.pendingKey, pendingKey: null, state: 'new', verifiedAt: null }, prev: c };
+    await this.store.putContacts([w]);
+    await this.written([w]);
+    const next = w.next;
     await this.security.report({
       kind: 'key-accepted',
       roomId: null,

@@ -11,7 +11,7 @@ import {
   type SecurityEventKind,
 } from '@sealroom/protocol';
 import { decodeGroup, encodeGroup, epochOf, membersOf, peekContentType, processIncoming, type Group } from '@sealroom/mls';
-import type { ContactRecord, NewSecurityEvent, RoomRecord, RoomWrite } from './client-store.js';
+import type { ContactWrite, NewSecurityEvent, RoomRecord, RoomWrite } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { externalCommitRefusal } from './external-commit-rules.js';
 import { verdictEvents } from './identity-gate.js';
@@ -61,7 +61,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   const messages: ChatMessage[] = [];
   const followUps: EntryFollowUp[] = [];
   const outboxDelete: string[] = [];
-  const contacts: ContactRecord[] = [];
+  const contacts: ContactWrite[] = [];
   const events: NewSecurityEvent[] = [];
   const warn = (kind: SecurityEventKind, code: string | null, text: string, handle: string | null = null) =>
     events.push({ kind, roomId: room.roomId, handle, code, text });

@@ -9,7 +9,7 @@ import {
   type Handle,
 } from '@sealroom/protocol';
 import type { Identity } from '@sealroom/mls';
-import type { ClientStore, ContactRecord, NewSecurityEvent } from './client-store.js';
+import type { ClientStore, ContactWrite, NewSecurityEvent } from './client-store.js';
 import type { RelayConnection } from './relay-connection.js';
 
 /** A credential as an MLS operation presents it: a handle and the signature key bound to it. */
@@ -25,8 +25,8 @@ export type GateRefusal = { handle: string; code: string; text: string };
  * `refused` — a credential does not match the relay's account binding (or is a duplicate): refuse it all.
  */
 export type GateVerdict =
-  | { kind: 'ok'; contacts: ContactRecord[] }
-  | { kind: 'changed'; contacts: ContactRecord[]; handles: string[] }
+  | { kind: 'ok'; contacts: ContactWrite[] }
+  | { kind: 'changed'; contacts: ContactWrite[]; handles: string[] }
   | { kind: 'refused'; refusals: GateRefusal[] };
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
@@ -81,17 +81,20 @@ export class IdentityGate {
     if (refusals.length > 0) return { kind: 'refused', refusals };
 
     const known = await this.store.getContacts(others.map((c) => c.handle));
-    const fresh = new Map<string, ContactRecord>();
-    const changed = new Map<string, ContactRecord>();
+    const fresh = new Map<string, ContactWrite>();
+    const changed = new Map<string, ContactWrite>();
     const now = Date.now();
     for (const c of others) {
       const k = known.get(c.handle);
       if (!k) {
         if (!fresh.has(c.handle))
-          fresh.set(c.handle, { handle: c.handle, identityKey: c.publicKey, firstSeen: now, state: 'new', verifiedAt: null, pendingKey: null });
+          fresh.set(c.handle, {
+            next: { handle: c.handle, identityKey: c.publicKey, firstSeen: now, state: 'new', verifiedAt: null, pendingKey: null },
+            prev: null,
+          });
       } else if (!same(k.identityKey, c.publicKey)) {
         // The relay vouches for the new key, but we knew another: never accepted silently (issue: key change).
-        changed.set(c.handle, { ...k, state: 'changed', verifiedAt: null, pendingKey: c.publicKey });
+        changed.set(c.handle, { next: { ...k, state: 'changed', verifiedAt: null, pendingKey: c.publicKey }, prev: k });
       }
     }
     if (changed.size > 0) return { kind: 'changed', contacts: [...changed.values()], handles: [...changed.keys()] };

@@ -9,11 +9,13 @@ export type {
   PendingCommit,
   OwnKeyPackageRecord,
   ContactRecord,
+  ContactWrite,
   InvitationRecord,
   NewSecurityEvent,
 } from './client-store.js';
 export type { AutoAccept } from './invitations.js';
 export { SAFETY_QR_PREFIX } from './contact-book.js';
 export { MemoryClientStore, compareMessages } from './memory-client-store.js';
+export { contactMatches } from './client-store.js';
 export { RelayConnection, expectOk } from './relay-connection.js';
 export { randomId } from './random-id.js';

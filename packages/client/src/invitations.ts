@@ -11,7 +11,7 @@ import {
   type ContactState,
 } from '@sealroom/protocol';
 import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients, type Group } from '@sealroom/mls';
-import type { ContactRecord, InvitationRecord } from './client-store.js';
+import type { ContactWrite, InvitationRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { verdictError, verdictEvents } from './identity-gate.js';
 import { newRoom } from './room-record.js';
@@ -128,7 +128,7 @@ export class Invitations {
   }
 
   /** The invitation becomes a room, with its new contacts, in one write. Call holding the room's lock. */
-  async #enter(inv: InvitationRecord, group: Group, contacts: ContactRecord[]): Promise<void> {
+  async #enter(inv: InvitationRecord, group: Group, contacts: ContactWrite[]): Promise<void> {
     const { ctx } = this;
     const room = newRoom(inv.roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
     await ctx.store.writeRoom({ room, contacts, invitationDelete: inv.roomId });

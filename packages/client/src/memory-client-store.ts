@@ -1,13 +1,15 @@
-import type { ChatMessage, SecurityEvent } from '@sealroom/protocol';
-import type {
-  ClientStore,
-  ContactRecord,
-  InvitationRecord,
-  NewSecurityEvent,
-  OutboxItem,
-  OwnKeyPackageRecord,
-  RoomRecord,
-  RoomWrite,
+import { ClientErrorCode, SealroomError, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
+import {
+  contactMatches,
+  type ClientStore,
+  type ContactRecord,
+  type ContactWrite,
+  type InvitationRecord,
+  type NewSecurityEvent,
+  type OutboxItem,
+  type OwnKeyPackageRecord,
+  type RoomRecord,
+  type RoomWrite,
 } from './client-store.js';
 
 /** A ClientStore in memory: for tests, bots and benchmarks that need no persistence. */
@@ -47,6 +49,7 @@ export class MemoryClientStore implements ClientStore {
     return r ? structuredClone(r) : null;
   }
   async writeRoom(w: RoomWrite) {
+    this.#checkContacts(w.contacts ?? []);
     if (w.room) this.#rooms.set(w.room.roomId, structuredClone(w.room));
     for (const m of w.messages ?? []) {
       let msgs = this.#messages.get(m.roomId);
@@ -55,7 +58,7 @@ export class MemoryClientStore implements ClientStore {
     }
     for (const o of w.outboxPut ?? []) this.#outbox.set(o.msgId, { ...o });
     for (const id of w.outboxDelete ?? []) this.#outbox.delete(id);
-    for (const c of w.contacts ?? []) this.#contacts.set(c.handle, structuredClone(c));
+    for (const c of w.contacts ?? []) this.#contacts.set(c.next.handle, structuredClone(c.next));
     if (w.invitationDelete !== undefined) this.#invitations.delete(w.invitationDelete);
   }
   async getContacts(handles: readonly string[]) {
@@ -69,8 +72,14 @@ export class MemoryClientStore implements ClientStore {
   async listContacts() {
     return [...this.#contacts.values()].map((c) => structuredClone(c)).sort((a, b) => a.handle.localeCompare(b.handle));
   }
-  async putContacts(contacts: ContactRecord[]) {
-    for (const c of contacts) this.#contacts.set(c.handle, structuredClone(c));
+  async putContacts(contacts: ContactWrite[]) {
+    this.#checkContacts(contacts);
+    for (const c of contacts) this.#contacts.set(c.next.handle, structuredClone(c.next));
+  }
+  #checkContacts(writes: readonly ContactWrite[]): void {
+    for (const w of writes)
+      if (!contactMatches(this.#contacts.get(w.next.handle), w.prev))
+        throw new SealroomError(ClientErrorCode.ContactConflict, `the contact ${w.next.handle} changed meanwhile`);
   }
   async putInvitation(inv: InvitationRecord) {
     this.#invitations.set(inv.roomId, structuredClone(inv));

@@ -109,8 +109,17 @@ export class RoomSync {
   /** Apply one entry (already known to be the next one) and persist the result atomically. */
   async applyLocked(room: RoomRecord, entry: LogEntry): Promise<RoomRecord> {
     const before = room.status;
-    const r = await processEntry(this.ctx, room, entry);
-    await this.ctx.store.writeRoom(r.write);
+    let r = await processEntry(this.ctx, room, entry);
+    // A contact another operation changed meanwhile: decide this entry again with what is stored now.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ctx.store.writeRoom(r.write);
+        break;
+      } catch (e) {
+        if (!isSealroomError(e, ClientErrorCode.ContactConflict) || attempt >= 3) throw e;
+        r = await processEntry(this.ctx, room, entry);
+      }
+    }
     await this.ctx.contacts.written(r.write.contacts ?? []);
     await this.ctx.security.reportAll(r.events);
     for (const m of r.messages) this.ctx.events.emit('message', m);

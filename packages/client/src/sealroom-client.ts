@@ -43,7 +43,7 @@ import {
   type Group,
   type Identity,
 } from '@sealroom/mls';
-import type { ClientStore, ContactRecord, RoomRecord } from './client-store.js';
+import type { ClientStore, ContactWrite, RoomRecord } from './client-store.js';
 import { ContactBook } from './contact-book.js';
 import type { ClientEvents } from './client-events.js';
 import type { EngineContext } from './engine-context.js';
@@ -351,7 +351,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   }
 
   /** Fetch the GroupInfo, check every credential in it, and get an external commit accepted. Holding the room's lock. */
-  async #externalJoinLocked(roomId: string, resync: boolean): Promise<{ group: Group; seq: number; contacts: ContactRecord[] }> {
+  async #externalJoinLocked(roomId: string, resync: boolean): Promise<{ group: Group; seq: number; contacts: ContactWrite[] }> {
     const { ctx } = this.#need();
     for (let attempt = 0; attempt < 6; attempt++) {
       const asked = await ctx.relay.request('room.info', { roomId: roomId as RoomId });
@@ -404,7 +404,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   async invite(roomId: string, handle: string): Promise<void> {
     const { ctx, sync } = this.#need();
     let kp: Uint8Array | null = null;
-    let contacts: ContactRecord[] = [];
+    let contacts: ContactWrite[] = [];
     const seq = await sync.runCommit(roomId, async (room, group) => {
       if (membersOf(group).some((m) => m.handle === handle))
         throw new SealroomError(ProxyErrorCode.AlreadyMember, `${handle} is already a member`);
@@ -424,7 +424,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   }
 
   /** The identity gate for one claimed key package; returns the contact records to keep if it is invited. */
-  async #checkKeyPackage(roomId: string, handle: string, kp: Uint8Array): Promise<ContactRecord[]> {
+  async #checkKeyPackage(roomId: string, handle: string, kp: Uint8Array): Promise<ContactWrite[]> {
     const { ctx } = this.#need();
     let id: { handle: string; publicKey: Uint8Array } | null = null;
     try {

@@ -36,7 +36,7 @@ describe('IdentityGate', async () => {
     const { relay } = relayWith(new Map([['bob', bob.publicKey]]));
     const v = await new IdentityGate(relay, store, me).check([cred(bob), cred(me)]);
     expect(v.kind).toBe('ok');
-    expect(v.kind === 'ok' && v.contacts.map((c) => `${c.handle}:${c.state}`)).toEqual(['bob:new']);
+    expect(v.kind === 'ok' && v.contacts.map((c) => `${c.next.handle}:${c.next.state}:${String(c.prev)}`)).toEqual(['bob:new:null']);
     expect(await store.listContacts()).toEqual([]);
   });
 
@@ -60,20 +60,21 @@ describe('IdentityGate', async () => {
 
   it('a relay-confirmed key that differs from a known contact is a change: verified flag cleared, new key pending', async () => {
     const store = new MemoryClientStore();
-    await store.putContacts([contact(bob, 'verified')]);
+    await store.putContacts([{ next: contact(bob, 'verified'), prev: null }]);
     const { relay } = relayWith(new Map([['bob', bob2.publicKey]]));
     const v = await new IdentityGate(relay, store, me).check([cred(bob2)]);
     expect(v.kind).toBe('changed');
     if (v.kind !== 'changed') return;
     expect(v.handles).toEqual(['bob']);
-    expect(v.contacts[0]).toMatchObject({ state: 'changed', verifiedAt: null, pendingKey: bob2.publicKey, identityKey: bob.publicKey });
+    expect(v.contacts[0]?.next).toMatchObject({ state: 'changed', verifiedAt: null, pendingKey: bob2.publicKey, identityKey: bob.publicKey });
+    expect(v.contacts[0]?.prev).toEqual(contact(bob, 'verified'));
     expect(verdictError(v).code).toBe('ERR_CLIENT_KEY_CHANGED');
     expect(verdictEvents(v, null, 'x')[0]).toMatchObject({ kind: 'key-changed', handle: 'bob' });
   });
 
   it('a known key matches: ok with nothing to write', async () => {
     const store = new MemoryClientStore();
-    await store.putContacts([contact(bob)]);
+    await store.putContacts([{ next: contact(bob), prev: null }]);
     const { relay } = relayWith(new Map([['bob', bob.publicKey]]));
     expect(await new IdentityGate(relay, store, me).check([cred(bob)])).toEqual({ kind: 'ok', contacts: [] });
   });

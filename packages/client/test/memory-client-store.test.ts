@@ -20,9 +20,25 @@ describe('MemoryClientStore', () => {
     const s = new MemoryClientStore();
     const bob = { handle: 'bob', identityKey: new Uint8Array([1, 2]), firstSeen: 1, state: 'new' as const, verifiedAt: null, pendingKey: null };
     expect((await s.getContacts(['bob'])).size).toBe(0);
-    await s.writeRoom({ contacts: [bob] });
+    await s.writeRoom({ contacts: [{ next: bob, prev: null }] });
     expect((await s.getContacts(['bob', 'carol'])).get('bob')?.identityKey).toEqual(new Uint8Array([1, 2]));
     expect((await s.listContacts()).map((c) => c.handle)).toEqual(['bob']);
+  });
+
+  it('contact writes are compare-and-set: a write based on a stale read changes nothing', async () => {
+    const s = new MemoryClientStore();
+    const k1 = { handle: 'bob', identityKey: new Uint8Array([1]), firstSeen: 1, state: 'new' as const, verifiedAt: null, pendingKey: null };
+    await s.putContacts([{ next: k1, prev: null }]);
+    // A second first sighting (another room, another key) must not overwrite the first.
+    await expect(s.putContacts([{ next: { ...k1, identityKey: new Uint8Array([2]) }, prev: null }])).rejects.toMatchObject({ code: 'ERR_CLIENT_CONTACT_CONFLICT' });
+    // A key change lands; a verify that read the old record then fails, and so does a whole room write carrying it.
+    const changed = { ...k1, state: 'changed' as const, pendingKey: new Uint8Array([3]) };
+    await s.putContacts([{ next: changed, prev: k1 }]);
+    await expect(s.putContacts([{ next: { ...k1, state: 'verified', verifiedAt: 5 }, prev: k1 }])).rejects.toMatchObject({ code: 'ERR_CLIENT_CONTACT_CONFLICT' });
+    const room = { roomId: 'r', name: 'n', open: false, status: 'active' as const, epoch: 0, lastSeq: 0, group: new Uint8Array([1]), pendingCommit: null, pendingLeaves: [], removed: [] };
+    await expect(s.writeRoom({ room, contacts: [{ next: k1, prev: null }] })).rejects.toMatchObject({ code: 'ERR_CLIENT_CONTACT_CONFLICT' });
+    expect(await s.getRoom('r')).toBeNull();
+    expect((await s.getContacts(['bob'])).get('bob')).toEqual(changed);
   });
 
   it('lists security events after an id, and the newest ones from the start', async () => {

@@ -64,6 +64,8 @@ export const ClientErrorCode = {
   RelayContradicted: 'ERR_CLIENT_RELAY_CONTRADICTED',
   /** An ack from the relay that fails the answer schema of its request (wrong shape, oversize, unknown code). */
   BadAnswer: 'ERR_CLIENT_BAD_ANSWER',
+  /** A contact changed between reading it and writing it (compare-and-set): decide again. */
+  ContactConflict: 'ERR_CLIENT_CONTACT_CONFLICT',
   Internal: 'ERR_CLIENT_INTERNAL',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];

@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromBase64, toBase64, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
-import type {
-  ClientStore,
-  ContactRecord,
-  InvitationRecord,
-  NewSecurityEvent,
-  OutboxItem,
-  OwnKeyPackageRecord,
-  RoomRecord,
-  RoomWrite,
+import { ClientErrorCode, SealroomError, fromBase64, toBase64, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
+import {
+  contactMatches,
+  type ClientStore,
+  type ContactRecord,
+  type ContactWrite,
+  type InvitationRecord,
+  type NewSecurityEvent,
+  type OutboxItem,
+  type OwnKeyPackageRecord,
+  type RoomRecord,
+  type RoomWrite,
 } from '@sealroom/client';
 import { SealedBox } from './sealed-box.js';
 
@@ -79,6 +81,16 @@ export class SqliteClientStore implements ClientStore {
     this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('identity', this.#box.seal(Buffer.from(encoded), 'meta:identity'));
   }
 
+  /** Compare-and-set every write (see ContactWrite), inside the caller's transaction: a mismatch throws, and the transaction rolls back. */
+  #putContactWrites(writes: readonly ContactWrite[]): void {
+    const get = this.#db.prepare('SELECT body FROM contacts WHERE handle = ?');
+    for (const w of writes) {
+      const r = get.get(w.next.handle) as { body: Buffer } | undefined;
+      const stored = r ? this.#decodeContact(w.next.handle, r.body) : undefined;
+      if (!contactMatches(stored, w.prev)) throw new SealroomError(ClientErrorCode.ContactConflict, `the contact ${w.next.handle} changed meanwhile`);
+    }
+    this.#putContacts(writes.map((w) => w.next));
+  }
   #putContacts(contacts: readonly ContactRecord[]): void {
     const put = this.#db.prepare('INSERT INTO contacts (handle, body) VALUES (?, ?) ON CONFLICT(handle) DO UPDATE SET body = excluded.body');
     for (const c of contacts) {
@@ -103,8 +115,8 @@ export class SqliteClientStore implements ClientStore {
     const rows = this.#db.prepare('SELECT handle, body FROM contacts ORDER BY handle').all() as { handle: string; body: Buffer }[];
     return rows.map((r) => this.#decodeContact(r.handle, r.body));
   }
-  async putContacts(contacts: ContactRecord[]): Promise<void> {
-    this.#db.transaction(() => this.#putContacts(contacts))();
+  async putContacts(contacts: ContactWrite[]): Promise<void> {
+    this.#db.transaction(() => this.#putContactWrites(contacts))();
   }
 
   async putInvitation(inv: InvitationRecord): Promise<void> {
@@ -211,7 +223,7 @@ export class SqliteClientStore implements ClientStore {
       for (const { o, body } of outs) putOut.run(o.msgId, o.roomId, body, Date.now());
       const delOut = this.#db.prepare('DELETE FROM outbox WHERE msg_id = ?');
       for (const id of w.outboxDelete ?? []) delOut.run(id);
-      if (w.contacts && w.contacts.length > 0) this.#putContacts(w.contacts);
+      if (w.contacts && w.contacts.length > 0) this.#putContactWrites(w.contacts);
       if (w.invitationDelete !== undefined) this.#db.prepare('DELETE FROM invitations WHERE room_id = ?').run(w.invitationDelete);
     })();
   }

@@ -353,7 +353,7 @@ describe('SqliteClientStore', () => {
       await store.setIdentity(encoded);
       expect(await store.getIdentity()).toBe(encoded);
       // Contacts (and so who this device talks to, with their keys) are sealed too.
-      await store.putContacts([{ handle: 'bob', identityKey: bobKey, firstSeen: 1, state: 'verified', verifiedAt: 2, pendingKey: null }]);
+      await store.putContacts([{ next: { handle: 'bob', identityKey: bobKey, firstSeen: 1, state: 'verified', verifiedAt: 2, pendingKey: null }, prev: null }]);
       const kpPublic = randomBytes(64); // public: stored in the clear (positive control)
       const msgs = Array.from({ length: 5 }, (_, i) => message(roomId, `${marker} #${i}`, i + 1));
       await store.writeRoom({
