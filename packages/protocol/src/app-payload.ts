@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { handleSchema, messageIdSchema } from './ids.js';
 import { Limits } from './limits.js';
+import { roomNameSchema } from './local-api.js';
 
 /**
  * What travels inside an MLS application message (RFC 9420 §6.3.1 application_data). Versioned and
@@ -20,7 +21,8 @@ export const appPayloadSchema = z.discriminatedUnion('type', [
     .object({
       ...base,
       type: z.literal('meta'),
-      name: z.string().min(1).max(Limits.roomNameChars),
+      /** Held to the rules of room creation (local-api.ts): a rename cannot smuggle in what creation refuses. */
+      name: roomNameSchema,
       open: z.boolean(),
       /**
        * Handles removed from the room by a member (not those who left): members refuse their external

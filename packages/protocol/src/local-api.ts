@@ -9,13 +9,21 @@ import { Limits } from './limits.js';
  */
 export const LOCAL_API_VERSION = 1;
 
+/**
+ * Characters a room name may not carry: they show up in terminals, title bars and other members' lists, where
+ * controls (C0, DEL, C1) rewrite the screen, line and paragraph separators (U+2028/2029) break lines, bidi
+ * controls (U+061C, U+200E/200F, U+202A–202E, U+2066–2069) reorder what follows, and zero-width characters
+ * (U+200B–200D, U+2060, U+FEFF) make two different names look alike.
+ */
+export const ROOM_NAME_FORBIDDEN = /[\p{Cc}\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/u;
+
+/** A room name as created (rooms.create), told to newcomers (Welcome info) and renamed (`meta` payloads). */
 export const roomNameSchema = z
   .string()
   .trim()
   .min(1)
   .max(Limits.roomNameChars)
-  // No control characters: names show up in terminals and title bars.
-  .regex(/^[^\p{Cc}]*$/u, 'room name: no control characters');
+  .refine((s) => !ROOM_NAME_FORBIDDEN.test(s), 'room name: no control, bidi or zero-width characters');
 export const textSchema = z.string().min(1).max(Limits.textChars);
 
 export const onboardRequest = z.object({ handle: handleSchema }).strict();
