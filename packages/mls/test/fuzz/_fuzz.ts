@@ -3,7 +3,11 @@
 //
 // SEALROOM_FUZZ_SCALE multiplies every target's case count (default 1: the quick run in `npm test`;
 // `npm run test:slow` sets 10). SEALROOM_FUZZ_SEED (and SEALROOM_FUZZ_PATH, from a failure report) replay a
-// failing run; without them the seed is fresh each run and printed with every failure.
+// failing run's mutations; without them the seed is fresh each run and printed with every failure. The traffic
+// generated per run has fresh keys, so a failing input is also saved to a file (see withInput) to replay exactly.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { SealroomError } from '@sealroom/protocol';
 
@@ -31,6 +35,21 @@ export async function fuzz<Ts>(name: string, prop: fc.IAsyncProperty<Ts>, numRun
   const replay = `SEALROOM_FUZZ_SEED=${d.seed} SEALROOM_FUZZ_PATH=${d.counterexamplePath ?? ''} npx vitest run --project unit -t '${name}'`;
   const cause = d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance);
   throw new Error(`[fuzz] ${name}: ${cause}\n  seed ${d.seed}; replay with\n  ${replay}\n${fc.defaultReportMessage(d) ?? ''}`, { cause: d.errorInstance });
+}
+
+/**
+ * Run one case on `input`; if it fails, save the input under the OS temp dir and name the file in the error,
+ * so the exact bytes can be replayed even when the seed inputs (fresh keys each run) differ.
+ */
+export async function withInput(target: string, input: Uint8Array, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    const file = join(tmpdir(), `sealroom-fuzz-${target.replace(/[^a-z0-9]+/gi, '-')}-${FUZZ_SEED}.bin`);
+    writeFileSync(file, input);
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`${msg} [input: ${input.length} bytes saved to ${file}]`, { cause: e });
+  }
 }
 
 /** One edit of a byte string. Positions are taken modulo the length, so every op applies to every input. */

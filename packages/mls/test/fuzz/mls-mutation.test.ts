@@ -22,7 +22,7 @@ import {
   type Group,
 } from '../../src/index.js';
 import { cfg, generateTraffic, vectorSeeds, type Traffic } from './_corpus.js';
-import { budget, fuzz, mutate, mutationArb, runs, Stats, typedOnly, type Mutation } from './_fuzz.js';
+import { budget, fuzz, mutate, mutationArb, runs, Stats, typedOnly, withInput, type Mutation } from './_fuzz.js';
 
 /** Default case counts per target (× SEALROOM_FUZZ_SCALE); together over 10⁴ with the schema fuzzer's. */
 const N = { decode: 5000, bob: 4000, alice: 1500, welcome: 1000, external: 600, state: 400 } as const;
@@ -63,20 +63,22 @@ describe('MLS mutation fuzzer', () => {
       'decode-only',
       fc.asyncProperty(mutationArb, async (m) => {
         const b = pick(everything, m);
-        for (const [what, f] of [
-          ['inspectFraming', () => inspectFraming(b)],
-          ['inspectExternalCommit', () => inspectExternalCommit(b)],
-          ['leafHandles', () => leafHandles(b, [0, 1, 2, 7, 2 ** 31])],
-          ['keyPackageIdentity', () => keyPackageIdentity(b)],
-          ['keyPackageRef', () => keyPackageRef(b)],
-          ['welcomeRecipients', () => welcomeRecipients(b)],
-        ] as const) {
-          const o = await typedOnly(what, f);
-          stats.record(o, o.ms);
-        }
-        // The client's pre-check must never throw at all: it answers null for anything it cannot read.
-        const c = peekContentType(b);
-        expect(c === null || ['application', 'proposal', 'commit'].includes(c)).toBe(true);
+        await withInput('decode', b, async () => {
+          for (const [what, f] of [
+            ['inspectFraming', () => inspectFraming(b)],
+            ['inspectExternalCommit', () => inspectExternalCommit(b)],
+            ['leafHandles', () => leafHandles(b, [0, 1, 2, 7, 2 ** 31])],
+            ['keyPackageIdentity', () => keyPackageIdentity(b)],
+            ['keyPackageRef', () => keyPackageRef(b)],
+            ['welcomeRecipients', () => welcomeRecipients(b)],
+          ] as const) {
+            const o = await typedOnly(what, f);
+            stats.record(o, o.ms);
+          }
+          // The client's pre-check must never throw at all: it answers null for anything it cannot read.
+          const c = peekContentType(b);
+          expect(c === null || ['application', 'proposal', 'commit'].includes(c)).toBe(true);
+        });
       }),
       runs(N.decode),
     );
@@ -93,10 +95,12 @@ describe('MLS mutation fuzzer', () => {
         `processIncoming ${name}`,
         fc.asyncProperty(mutationArb, async (m) => {
           const b = pick(corpus(), m);
-          const o = await typedOnly('processIncoming', () => processIncoming(g, b));
-          stats.record(o, o.ms, changed(corpus(), m, b));
-          if (!o.ok) expect(o.code).toBe('ERR_MLS_DECRYPT_FAILED');
-          expect(same(encodeGroup(g), before), 'group state changed').toBe(true);
+          await withInput('process', b, async () => {
+            const o = await typedOnly('processIncoming', () => processIncoming(g, b));
+            stats.record(o, o.ms, changed(corpus(), m, b));
+            if (!o.ok) expect(o.code).toBe('ERR_MLS_DECRYPT_FAILED');
+            expect(same(encodeGroup(g), before), 'group state changed').toBe(true);
+          });
         }),
         runs(n),
       );
@@ -112,9 +116,11 @@ describe('MLS mutation fuzzer', () => {
       'joinFromWelcome',
       fc.asyncProperty(mutationArb, async (m) => {
         const b = pick([...t.welcomes, ...seeds.welcomes], m);
-        const o = await typedOnly('joinFromWelcome', () => joinFromWelcome(b, kp, cfg()));
-        stats.record(o, o.ms, changed([...t.welcomes, ...seeds.welcomes], m, b));
-        if (!o.ok) expect(['ERR_MLS_BAD_MESSAGE', 'ERR_MLS_DECRYPT_FAILED']).toContain(o.code);
+        await withInput('welcome', b, async () => {
+          const o = await typedOnly('joinFromWelcome', () => joinFromWelcome(b, kp, cfg()));
+          stats.record(o, o.ms, changed([...t.welcomes, ...seeds.welcomes], m, b));
+          if (!o.ok) expect(['ERR_MLS_BAD_MESSAGE', 'ERR_MLS_DECRYPT_FAILED']).toContain(o.code);
+        });
       }),
       runs(N.welcome),
     );
@@ -128,9 +134,11 @@ describe('MLS mutation fuzzer', () => {
       'joinExternal',
       fc.asyncProperty(mutationArb, async (m) => {
         const b = pick([...t.groupInfos, ...seeds.groupInfos], m);
-        const o = await typedOnly('joinExternal', () => joinExternal(b, t.eve, cfg()));
-        stats.record(o, o.ms, changed([...t.groupInfos, ...seeds.groupInfos], m, b));
-        if (!o.ok) expect(['ERR_MLS_BAD_MESSAGE', 'ERR_MLS_COMMIT_REJECTED']).toContain(o.code);
+        await withInput('external', b, async () => {
+          const o = await typedOnly('joinExternal', () => joinExternal(b, t.eve, cfg()));
+          stats.record(o, o.ms, changed([...t.groupInfos, ...seeds.groupInfos], m, b));
+          if (!o.ok) expect(['ERR_MLS_BAD_MESSAGE', 'ERR_MLS_COMMIT_REJECTED']).toContain(o.code);
+        });
       }),
       runs(N.external),
     );
@@ -147,8 +155,11 @@ describe('MLS mutation fuzzer', () => {
     await fuzz(
       'decodeGroup',
       fc.asyncProperty(mutationArb, async (m) => {
-        const o = await typedOnly('decodeGroup', () => decodeGroup(pick(t.states, m), cfg()));
-        stats.record(o, o.ms);
+        const b = pick(t.states, m);
+        await withInput('state', b, async () => {
+          const o = await typedOnly('decodeGroup', () => decodeGroup(b, cfg()));
+          stats.record(o, o.ms);
+        });
       }),
       runs(N.state),
     );
