@@ -48,6 +48,7 @@ const SAMPLES: Record<string, unknown> = {
   verifyRequest: { handle: 'bob', digits: '0'.repeat(60) },
   listEventsRequest: { after: 0, limit: 10 },
   appPayloadSchema: { v: 1, id, time: 1, type: 'meta', name: 'Ops', open: true, removed: ['eve'] },
+  chainSchema: { n: 2, p: '0123456789abcdef0123456789abcdef' },
 };
 
 /** Every zod schema the three modules export, by export name. */
