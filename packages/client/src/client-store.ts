@@ -41,6 +41,14 @@ export type RoomRecord = {
   heldFor?: string[];
   /** Entered only to decline an invitation (and leave by self-remove): never listed as a room. */
   declined?: true;
+  /** Our own chain head in this room: counter and hash of our last payload (see history-chain.ts). */
+  chain?: { n: number; h: string };
+  /** Each sender's chain head as this device has seen it. */
+  senders?: Record<string, { n: number; h: string }>;
+  /** Each sender's messages a gap showed missing, to fill in if they arrive late. */
+  missing?: Record<string, { to: number; seq: number; ns: number[] }[]>;
+  /** Our chain counter when we last sent a checkpoint. */
+  checkpointN?: number;
 };
 
 /**
@@ -108,6 +116,8 @@ export type RoomWrite = {
   outboxDelete?: string[];
   /** Contact records created or changed by the same operation (they change only if it succeeds). */
   contacts?: ContactWrite[];
+  /** Placeholder messages that are no longer needed (what they stood for arrived). */
+  messagesDelete?: string[];
   /** An invitation this write turns into a room (accept) or drops. */
   invitationDelete?: string;
 };

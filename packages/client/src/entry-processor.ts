@@ -5,6 +5,7 @@ import {
   appPayloadSchema,
   fromBase64,
   isSealroomError,
+  missingCaseError,
   type AppPayload,
   type ChatMessage,
   type LogEntry,
@@ -16,6 +17,7 @@ import type { EngineContext } from './engine-context.js';
 import { externalCommitRefusal } from './external-commit-rules.js';
 import { verdictEvents } from './identity-gate.js';
 import { transition } from './room-state.js';
+import { applyChain, payloadHash } from './history-chain.js';
 
 /** What processing one log entry asks the engine to do after it has been persisted. */
 export type EntryFollowUp =
@@ -61,6 +63,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   const messages: ChatMessage[] = [];
   const followUps: EntryFollowUp[] = [];
   const outboxDelete: string[] = [];
+  const messagesDelete: string[] = [];
   const contacts: ContactWrite[] = [];
   const events: NewSecurityEvent[] = [];
   const warn = (kind: SecurityEventKind, code: string | null, text: string, handle: string | null = null) =>
@@ -71,7 +74,7 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
     const bytes = group === initial ? room.group : encodeGroup(group);
     next.group = bytes;
     ctx.groups.set(room.roomId, bytes, group);
-    return { write: { room: next, messages, outboxDelete, contacts }, messages, followUps, group, events };
+    return { write: { room: next, messages, outboxDelete, contacts, messagesDelete }, messages, followUps, group, events };
   };
 
   if (room.status !== 'active') return done();
@@ -178,45 +181,59 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
     warn('replay', ClientErrorCode.BadPayload, `the relay replayed message ${entry.msgId} at seq ${entry.seq}; ignored`);
     return done();
   }
+  let r;
   try {
-    const r = await processIncoming(group, fromBase64(entry.data));
+    r = await processIncoming(group, fromBase64(entry.data));
     if (r.kind !== 'application') throw new Error('not an application message');
-    group = r.group;
-    const p = parsePayload(r.plaintext);
-    if (!p || p.id !== entry.msgId) {
-      messages.push(undecryptable(room, entry));
-    } else if (p.type === 'text') {
-      messages.push({
-        id: p.id,
-        roomId: room.roomId,
-        sender: r.sender.handle,
-        text: p.text,
-        time: p.time,
-        seq: entry.seq,
-        state: 'received',
-        own: false,
-      });
-      if (r.sender.handle !== entry.sender)
-        warn(
-          'relay-contradicted',
-          ClientErrorCode.BadPayload,
-          `the relay named ${entry.sender} as sender of a message MLS authenticates as ${r.sender.handle}`,
-          r.sender.handle,
-        );
-    } else if (p.type === 'meta') {
-      const by = r.sender.handle;
+  } catch {
+    messages.push(undecryptable(room, entry));
+    // The relay accepts application messages only in the room's current epoch, which is ours: a message
+    // this device cannot decrypt was either injected, or encrypted in a different history of this epoch.
+    warn(
+      'history-differs',
+      MlsErrorCode.DecryptFailed,
+      `a message from ${entry.sender} at seq ${entry.seq} could not be decrypted in this device's epoch: the relay injected it, or members were shown different histories (a fork)`,
+      entry.sender,
+    );
+    return done();
+  }
+  group = r.group;
+  const p = parsePayload(r.plaintext);
+  if (!p || p.id !== entry.msgId) {
+    messages.push(undecryptable(room, entry));
+    return done();
+  }
+  const sender = r.sender.handle;
+  if (sender !== entry.sender)
+    warn('relay-contradicted', ClientErrorCode.BadPayload, `the relay named ${entry.sender} as sender of a message MLS authenticates as ${sender}`, sender);
+  // Tamper-evident history: the sender's own chain, then (for a checkpoint) what it has seen of others.
+  const chainOf = (who: string, n: number, direct: { prev: string; hash: string } | null, by: string) => {
+    const o = applyChain(next, who, n, direct, entry.seq, by);
+    next.senders = o.senders;
+    next.missing = o.missing;
+    messages.push(...o.placeholders);
+    messagesDelete.push(...o.deletePlaceholders);
+    events.push(...o.events);
+  };
+  if (p.c) chainOf(sender, p.c.n, { prev: p.c.p, hash: payloadHash(r.plaintext) }, sender);
+  const type = p.type;
+  switch (type) {
+    case 'text':
+      messages.push({ id: p.id, roomId: room.roomId, sender, text: p.text, time: p.time, seq: entry.seq, state: 'received', own: false });
+      break;
+    case 'meta': {
       // The first `meta` a newcomer by external commit receives tells it the room's name, openness and
       // removed handles (it could read nothing before joining). After that, openness and removals come only
       // from what this device saw itself (the Welcome, MLS commits): a member must not be able to close the
       // room for everyone's devices (honest joiners would then be refused) or wipe the removed list.
       const first = room.name === null;
-      if (!first && p.name !== room.name) warn('room-renamed', null, `${by} renamed the room to "${p.name}"`, by);
+      if (!first && p.name !== room.name) warn('room-renamed', null, `${sender} renamed the room to "${p.name}"`, sender);
       if (!first && p.open !== room.open)
         warn(
           p.open ? 'room-opened' : 'room-closed',
           ClientErrorCode.BadPayload,
-          `${by} claims the room is ${p.open ? 'open' : 'invite-only'}; ignored (a room's openness does not change)`,
-          by,
+          `${sender} claims the room is ${p.open ? 'open' : 'invite-only'}; ignored (a room's openness does not change)`,
+          sender,
         );
       next.name = p.name;
       if (first) {
@@ -224,11 +241,16 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
         if (p.removed) next.removed = p.removed.filter((h) => !membersOf(group).some((m) => m.handle === h));
       }
       followUps.push({ kind: 'meta-seen', seq: entry.seq });
-    } else {
-      followUps.push({ kind: 'meta-requested', by: r.sender.handle, seq: entry.seq });
+      break;
     }
-  } catch {
-    messages.push(undecryptable(room, entry));
+    case 'meta.request':
+      followUps.push({ kind: 'meta-requested', by: sender, seq: entry.seq });
+      break;
+    case 'checkpoint':
+      for (const [who, n] of Object.entries(p.seen)) if (who !== sender && who !== ctx.identity.handle) chainOf(who, n, null, sender);
+      break;
+    default:
+      throw missingCaseError(type);
   }
   return done();
 }

@@ -56,6 +56,7 @@ export class MemoryClientStore implements ClientStore {
       if (!msgs) this.#messages.set(m.roomId, (msgs = new Map()));
       msgs.set(m.id, { ...m });
     }
+    if (w.room) for (const id of w.messagesDelete ?? []) this.#messages.get(w.room.roomId)?.delete(id);
     for (const o of w.outboxPut ?? []) this.#outbox.set(o.msgId, { ...o });
     for (const id of w.outboxDelete ?? []) this.#outbox.delete(id);
     for (const c of w.contacts ?? []) this.#contacts.set(c.next.handle, structuredClone(c.next));
@@ -123,7 +124,7 @@ export class MemoryClientStore implements ClientStore {
 
 /** Timeline order: relay sequence first (the one order every member shares), unsent messages last. */
 export function compareMessages(a: ChatMessage, b: ChatMessage): number {
-  if (a.seq !== null && b.seq !== null) return a.seq - b.seq;
+  if (a.seq !== null && b.seq !== null) return a.seq - b.seq || a.time - b.time;
   if (a.seq !== null) return -1;
   if (b.seq !== null) return 1;
   return a.time - b.time;

@@ -20,6 +20,7 @@ import { processEntry, type EntryFollowUp } from './entry-processor.js';
 import { expectOk } from './relay-connection.js';
 import { randomId } from './random-id.js';
 import { recoveryOf, transition } from './room-state.js';
+import { nextOwnChain, type UnchainedPayload } from './history-chain.js';
 
 export type CommitPlan = {
   addKeyPackages?: Uint8Array[];
@@ -169,12 +170,29 @@ export class RoomSync {
       }
       const from = room.lastSeq;
       for (const e of res.entries) {
-        if (e.seq !== room.lastSeq + 1) continue; // the relay must hand out a gap-free log
+        if (room.status !== 'active') break;
+        if (e.seq <= room.lastSeq) continue; // old or repeated: already processed
+        if (e.seq > room.lastSeq + 1) {
+          // The relay numbered entries it does not hand out: withheld. Say so and go on after the hole (a
+          // withheld commit then shows as the next commit failing; withheld messages as a sender's chain gap).
+          const k = e.seq - room.lastSeq - 1;
+          await this.ctx.security.report({
+            kind: 'messages-missing',
+            roomId,
+            handle: null,
+            code: ClientErrorCode.RelayContradicted,
+            text: `the relay's log skips ${k} ${k === 1 ? 'entry' : 'entries'} (seq ${room.lastSeq + 1}${k > 1 ? `–${e.seq - 1}` : ''}): withheld from this device`,
+          });
+          room = { ...room, lastSeq: e.seq - 1 };
+          await this.ctx.store.writeRoom({ room });
+        }
         room = await this.applyLocked(room, e);
       }
-      if (res.entries.length < Limits.fetchLimit || room.lastSeq >= res.lastSeq) return room;
-      // A full page and no progress: the relay is withholding the next entry. Don't spin holding the lock.
-      if (room.lastSeq === from) throw new SealroomError(ClientErrorCode.BadPayload, `the relay's log for room ${roomId} has a gap after ${from}`);
+      if (room.status !== 'active' || room.lastSeq >= res.lastSeq) return room;
+      // The relay says its log goes further but handed out nothing new: it is withholding the tail.
+      // Don't spin holding the lock. (Pages may be short when the relay bounds them by bytes: go on.)
+      if (room.lastSeq === from)
+        throw new SealroomError(ClientErrorCode.RelayContradicted, `the relay says room ${roomId}'s log goes to ${res.lastSeq} but hands out nothing after ${from}`);
     }
   }
 
@@ -274,13 +292,16 @@ export class RoomSync {
    * Encrypt an application payload, persist ciphertext + new state + outbox entry in one write, then
    * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
    */
-  async sendPayload(roomId: string, plain: string, local: ChatMessage | null, msgId: string): Promise<number> {
+  async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string): Promise<number> {
     this.assertNoChangedKeys(await this.activeRoom(roomId));
     await this.commitPendingProposals(roomId);
     const item = await this.ctx.mutex.run(roomId, async () => {
       const room = await this.activeRoom(roomId);
       this.assertNoChangedKeys(room);
-      return this.encryptIntoOutboxLocked(room, msgId, plain, local ? [local] : []);
+      // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
+      // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
+      const { plain, room: chained } = nextOwnChain(room, payload);
+      return this.encryptIntoOutboxLocked(chained, msgId, plain, local ? [local] : []);
     });
     return this.deliver(item);
   }

@@ -52,6 +52,7 @@ import { Invitations, type AutoAccept } from './invitations.js';
 import { newRoom } from './room-record.js';
 import { transition } from './room-state.js';
 import { SecurityLog } from './security-log.js';
+import type { UnchainedPayload } from './history-chain.js';
 import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -66,7 +67,11 @@ export type SealroomClientOptions = {
   serverUrl: string;
   /** Invitations that join without asking: 'none' (default) or those from verified contacts. */
   autoAccept?: AutoAccept;
+  /** How often a device that has sent something since its last checkpoint sends one (default 5 minutes). */
+  checkpointIntervalMs?: number;
 };
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 5 * 60_000;
 
 /** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
 const BACKUP_DELAY_MS = 2500;
@@ -93,6 +98,17 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     this.store = opts.store;
     this.serverUrl = opts.serverUrl;
     this.#autoAccept = opts.autoAccept ?? 'none';
+    this.#checkpointEveryMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  }
+
+  readonly #checkpointEveryMs: number;
+  #checkpointTimer: NodeJS.Timeout | null = null;
+
+  /** Checkpoint every active room we have sent to since its last checkpoint. */
+  async #checkpointDue(): Promise<void> {
+    const { ctx } = this.#need();
+    for (const r of await ctx.store.listRooms())
+      if (r.status === 'active' && (r.chain?.n ?? 0) > (r.checkpointN ?? 0)) await this.checkpoint(r.roomId).catch((e: unknown) => this.#warn(r.roomId, e));
   }
 
   /** Load the identity if there is one and connect. Without one, call `onboard(handle)` first. */
@@ -158,11 +174,16 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     relay.on('entry', (e) => void this.#sync?.onEntry(e).catch((err: unknown) => this.#warn(e.roomId, err)));
     relay.on('welcome', (w) => void this.#onWelcome(w).catch((err: unknown) => this.#warn(w.roomId, err)));
     relay.start();
+    this.#checkpointTimer = setInterval(() => {
+      if (this.connected) void this.#checkpointDue().catch((e: unknown) => this.#warn(null, e));
+    }, this.#checkpointEveryMs);
+    this.#checkpointTimer.unref();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
+    if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
     this.#ctx?.relay.close();
   }
 
@@ -213,6 +234,8 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       this.#checkPendingLeaves(r.roomId, 0);
     }
     await sync.flushOutbox();
+    // After a reconnect: tell the rooms what we sent and saw (a dropped last message shows up now).
+    await this.#checkpointDue();
   }
 
   /** A Welcome for us (RFC 9420 §12.4.3.1): it becomes a pending invitation (see Invitations). */
@@ -252,7 +275,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
             const room = await this.#need().ctx.store.getRoom(roomId);
             // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
             if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
-            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open, removed: room.removed });
+            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open, removed: room.removed as Handle[] });
           }),
         )
         .catch((e: unknown) => this.#warn(roomId, e));
@@ -569,9 +592,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const id = randomId();
     const time = Date.now();
     const local: ChatMessage = { id, roomId, sender: ctx.identity.handle, text, time, seq: null, state: 'sending', own: true };
-    const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, type: 'text', id: id as MessageId, time, text } satisfies AppPayload);
+    const payload: UnchainedPayload = { v: APP_PAYLOAD_VERSION, type: 'text', id: id as MessageId, time, text };
     try {
-      await sync.sendPayload(roomId, plain, local, id);
+      await sync.sendPayload(roomId, payload, local, id);
     } catch (e) {
       const m = await ctx.store.getMessage(roomId, id);
       if (m?.state === 'sending') return m; // still in the outbox; goes out on reconnect
@@ -580,11 +603,34 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return (await ctx.store.getMessage(roomId, id)) ?? local;
   }
 
-  async #sendPayload(roomId: string, p: { type: 'meta'; name: string; open: boolean; removed: string[] } | { type: 'meta.request' }): Promise<void> {
+  async #sendPayload(
+    roomId: string,
+    p:
+      | { type: 'meta'; name: string; open: boolean; removed: Handle[] }
+      | { type: 'meta.request' }
+      | { type: 'checkpoint'; seen: Record<Handle, number> },
+  ): Promise<void> {
     const { sync } = this.#need();
-    const id = randomId();
-    const plain = JSON.stringify({ v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p });
-    await sync.sendPayload(roomId, plain, null, id);
+    const id = randomId() as MessageId;
+    await sync.sendPayload(roomId, { v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p }, null, id);
+  }
+
+  /**
+   * Send this device's view of the room (tamper-evident history): the chain head it has seen of every
+   * sender. Its own counter lets others notice our last messages if the relay dropped them; `seen` lets
+   * them notice what the relay withheld from them. Sent after each reconnect's catch-up and every
+   * `checkpointIntervalMs` while we have sent something since the last one.
+   */
+  async checkpoint(roomId: string): Promise<void> {
+    const { ctx } = this.#need();
+    const room = await ctx.store.getRoom(roomId);
+    if (!room || room.status !== 'active') return;
+    const seen = Object.fromEntries(Object.entries(room.senders ?? {}).map(([h, s]) => [h, s.n])) as Record<Handle, number>;
+    await this.#sendPayload(roomId, { type: 'checkpoint', seen });
+    await ctx.mutex.run(roomId, async () => {
+      const r = await ctx.store.getRoom(roomId);
+      if (r) await ctx.store.writeRoom({ room: { ...r, checkpointN: r.chain?.n ?? 0 } });
+    });
   }
 
   /** Wait until the relay connection is authenticated. */

@@ -130,7 +130,12 @@ export function encodeGroup(g: Group): Uint8Array {
 }
 
 export function decodeGroup(bytes: Uint8Array, config: ClientConfig): Group {
-  const r = decodeGroupState(bytes, 0);
+  let r;
+  try {
+    r = decodeGroupState(bytes, 0);
+  } catch (e) {
+    throw new SealroomError(MlsErrorCode.BadState, 'corrupt group state', { cause: e });
+  }
   if (!r || r[1] !== bytes.length) throw new SealroomError(MlsErrorCode.BadState, 'corrupt group state');
   return { state: { ...r[0], clientConfig: config } };
 }

@@ -9,7 +9,19 @@ import { roomNameSchema } from './local-api.js';
  */
 export const APP_PAYLOAD_VERSION = 1;
 
-const base = { v: z.literal(APP_PAYLOAD_VERSION), id: messageIdSchema, time: z.number().int().min(0) };
+/**
+ * The sender's chain in this room (tamper-evident history, inside the encryption): `n` counts every
+ * application payload the sender has sent to the room, from 1, across epochs; `p` is the first 16 bytes
+ * (hex) of SHA-256 over the sender's previous payload in the room ('' for the first). A receiver that sees a
+ * gap in `n` knows messages were withheld, and a `p` that does not chain means the history it was shown is
+ * not the sender's. Optional only so that an older payload still parses; Sealroom always sends it.
+ */
+export const chainSchema = z
+  .object({ n: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), p: z.string().regex(/^(|[0-9a-f]{32})$/) })
+  .strict();
+export type Chain = z.infer<typeof chainSchema>;
+
+const base = { v: z.literal(APP_PAYLOAD_VERSION), id: messageIdSchema, time: z.number().int().min(0), c: chainSchema.optional() };
 export const appPayloadSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('text'), text: z.string().min(1).max(Limits.textChars) }).strict(),
   /**
@@ -33,5 +45,17 @@ export const appPayloadSchema = z.discriminatedUnion('type', [
     .strict(),
   /** A newcomer by external commit asks members to resend `meta`. */
   z.object({ ...base, type: z.literal('meta.request') }).strict(),
+  /**
+   * A member's view, sent on reconnect and at an interval while it sends: the highest chain counter it has
+   * seen from each sender. Its own `c.n` shows a dropped last message of its sender; `seen` shows messages
+   * the relay gave it but withheld from you.
+   */
+  z
+    .object({
+      ...base,
+      type: z.literal('checkpoint'),
+      seen: z.record(handleSchema, z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).refine((o) => Object.keys(o).length <= Limits.checkpointSenders, 'too many senders'),
+    })
+    .strict(),
 ]);
 export type AppPayload = z.infer<typeof appPayloadSchema>;

@@ -53,8 +53,8 @@ export type {
 export { relayClientEventNames, authTranscript, relayOrigin } from './relay-events.js';
 export { relayAnswerSchemas, relayErrorAnswer } from './relay-answers.js';
 export type { RelayClientEvents, RelayServerEvents, RelayClientEventName, RoomMembership } from './relay-events.js';
-export { APP_PAYLOAD_VERSION, appPayloadSchema } from './app-payload.js';
-export type { AppPayload } from './app-payload.js';
+export { APP_PAYLOAD_VERSION, appPayloadSchema, chainSchema } from './app-payload.js';
+export type { AppPayload, Chain } from './app-payload.js';
 export {
   LOCAL_API_VERSION,
   roomNameSchema,

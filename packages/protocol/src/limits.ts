@@ -16,6 +16,11 @@ export const Limits = {
   textChars: 16_000,
   roomNameChars: 100,
   fetchLimit: 500,
+  /**
+   * Frame bound before login (socket.io `hello` and `auth` are a few hundred bytes). The relay applies it
+   * to each connection until `auth` succeeds, then `relayFrameBytes`.
+   */
+  relayPreLoginFrameBytes: 4 * 1024,
   handlesPerCommit: 100,
   /** identity.lookup: handles per request (a Welcome's whole tree is checked in a few calls). */
   handlesPerLookup: 200,
@@ -23,6 +28,10 @@ export const Limits = {
   routedHandlesAnswered: 100_000,
   roomsAnswered: 100_000,
   welcomesAnswered: 10_000,
+  /** Senders a checkpoint reports on. */
+  checkpointSenders: 1000,
+  /** Missing chain counters a device remembers per sender (to fill in when they arrive late). */
+  missingRemembered: 1000,
   /** Removed handles a room remembers (in its encrypted metadata). */
   removedHandles: 1000,
 } as const;

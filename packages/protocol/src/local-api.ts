@@ -49,7 +49,8 @@ export const listEventsRequest = z
   })
   .strict();
 
-export const messageStates = ['sending', 'sent', 'failed', 'received', 'undecryptable'] as const;
+/** `missing`: a placeholder for messages a sender's chain shows were withheld (its text says how many, from whom). */
+export const messageStates = ['sending', 'sent', 'failed', 'received', 'undecryptable', 'missing'] as const;
 export type MessageState = (typeof messageStates)[number];
 
 export type ChatMessage = {
@@ -160,6 +161,10 @@ export const securityEventKinds = [
   'replay',
   /** The relay stopped delivering a room while MLS still lists us. */
   'relay-cut-off',
+  /** A sender's chain shows messages that never reached this device (dropped by the relay). */
+  'messages-missing',
+  /** A sender's chain or a message this device cannot decrypt in its own epoch shows members were shown different histories (a fork). */
+  'history-differs',
 ] as const;
 export type SecurityEventKind = (typeof securityEventKinds)[number];
 export type SecurityEvent = {

@@ -219,6 +219,10 @@ export class SqliteClientStore implements ClientStore {
         'INSERT INTO messages (room_id, id, seq, time, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(room_id, id) DO UPDATE SET seq = excluded.seq, body = excluded.body',
       );
       for (const { m, body } of msgs) upsertMsg.run(m.roomId, m.id, m.seq, m.time, body);
+      if (w.room && w.messagesDelete && w.messagesDelete.length > 0) {
+        const del = this.#db.prepare('DELETE FROM messages WHERE room_id = ? AND id = ?');
+        for (const id of w.messagesDelete) del.run(w.room.roomId, id);
+      }
       const putOut = this.#db.prepare('INSERT OR REPLACE INTO outbox (msg_id, room_id, body, created) VALUES (?, ?, ?, ?)');
       for (const { o, body } of outs) putOut.run(o.msgId, o.roomId, body, Date.now());
       const delOut = this.#db.prepare('DELETE FROM outbox WHERE msg_id = ?');

@@ -35,6 +35,10 @@ export const MessageItem = memo(function MessageItem({ message, senderState }: {
           <p className="message__notice" data-testid="message-undecryptable">
             This message could not be decrypted.
           </p>
+        ) : state === 'missing' ? (
+          <p className="message__notice" data-testid="message-missing">
+            {message.text} (never delivered to this device).
+          </p>
         ) : (
           <p className="message__text" data-testid="message-text">
             {message.text}

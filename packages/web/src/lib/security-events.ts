@@ -15,6 +15,8 @@ const titles: Record<SecurityEventKind, string> = {
   'room-closed': 'Room made invite-only',
   replay: 'Replayed message ignored',
   'relay-cut-off': 'The relay stopped delivering this room',
+  'messages-missing': 'Messages are missing',
+  'history-differs': 'This room’s history differs between members',
 };
 
 /** Kinds that are warnings even without a code (the contract gives warnings a code; this is a floor, not a ceiling). */
@@ -26,6 +28,8 @@ const warningKinds: ReadonlySet<SecurityEventKind> = new Set<SecurityEventKind>(
   'commit-refused',
   'replay',
   'relay-cut-off',
+  'messages-missing',
+  'history-differs',
 ]);
 
 export function eventTitle(kind: string): string {

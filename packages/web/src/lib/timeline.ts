@@ -7,6 +7,7 @@ const stateRank: Record<MessageState, number> = {
   sent: 2,
   received: 2,
   undecryptable: 2,
+  missing: 2,
 };
 
 /** Merge one message into a map keyed by id. Returns the same map object when nothing changed. */
