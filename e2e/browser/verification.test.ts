@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
+import { startRelay } from '@sealroom/server';
 import { tempDir } from '../harness.js';
 import { freePort, spawnSealroom, type Spawned } from '../processes.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
+import { impostorStore } from '../lying-store.js';
 
 const run = chromiumAvailable();
 
@@ -15,29 +16,7 @@ const run = chromiumAvailable();
  * then on (what a compromised relay could do). The only way to make a known contact's key change, since an
  * honest relay binds a handle to its first key.
  */
-function lyingStore(path: string) {
-  const inner = new SqliteRelayStore(path);
-  const knobs = { impostor: null as string | null, impostorKey: null as string | null };
-  const store = new Proxy(inner, {
-    get(t, p) {
-      if (p === 'bindAccount')
-        return async (handle: string, key: string) => {
-          const real = t.bindAccount(handle as never, key);
-          if (real !== 'taken' || handle !== knobs.impostor) return real;
-          knobs.impostorKey = key;
-          return 'matched';
-        };
-      if (p === 'accountKeys')
-        return async (handles: string[]) => {
-          const keys = t.accountKeys(handles as never);
-          return handles.map((h, i) => (h === knobs.impostor && knobs.impostorKey !== null ? knobs.impostorKey : keys[i]!));
-        };
-      const v = Reflect.get(t, p) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  }) as RelayStore;
-  return { store, knobs, inner };
-}
+const lyingStore = impostorStore;
 
 type Watched = Page & { errors: string[] };
 

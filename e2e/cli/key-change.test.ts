@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
+import { startRelay } from '@sealroom/server';
 import { tempDir } from '../harness.js';
 import { freePort, runSealroom, spawnSealroom, type Spawned } from '../processes.js';
+import { impostorStore } from '../lying-store.js';
 
 /**
  * The real relay over a store told to lie about one handle's account (as e2e/browser/verification.test.ts
@@ -11,29 +12,7 @@ import { freePort, runSealroom, spawnSealroom, type Spawned } from '../processes
  * that key from then on. An honest relay binds a handle to its first key, so this is the only way to make a
  * known contact's key change.
  */
-function lyingStore(path: string) {
-  const inner = new SqliteRelayStore(path);
-  const knobs = { impostor: null as string | null, impostorKey: null as string | null };
-  const store = new Proxy(inner, {
-    get(t, p) {
-      if (p === 'bindAccount')
-        return async (handle: string, key: string) => {
-          const real = t.bindAccount(handle as never, key);
-          if (real !== 'taken' || handle !== knobs.impostor) return real;
-          knobs.impostorKey = key;
-          return 'matched';
-        };
-      if (p === 'accountKeys')
-        return async (handles: string[]) => {
-          const keys = t.accountKeys(handles as never);
-          return handles.map((h, i) => (h === knobs.impostor && knobs.impostorKey !== null ? knobs.impostorKey : keys[i]!));
-        };
-      const v = Reflect.get(t, p) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  }) as RelayStore;
-  return { store, knobs, inner };
-}
+const lyingStore = impostorStore;
 
 describe('sealroom trust: a changed key is held until accepted', () => {
   const tmp = tempDir('cli-key-change');

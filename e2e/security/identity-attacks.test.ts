@@ -12,7 +12,8 @@ import {
   type Identity as MlsIdentity,
 } from '@sealroom/mls';
 import { toBase64, type Handle, type RoomId, type SecurityEvent } from '@sealroom/protocol';
-import { SqliteRelayStore, startRelay, type RelayStore } from '@sealroom/server';
+import { startRelay } from '@sealroom/server';
+import { lyingStore as lyingStoreOf } from '../lying-store.js';
 import { connectClient, hexId, type TestClient } from '../../packages/server/test/helpers.js';
 import { craftExternalCommit, honestJoin, leafIsHandle, mlsConfig, relayIdentityOf } from '../../packages/server/test/mls-fixtures.js';
 import { device, inviteAndWait, tempDir, until, waitForInvitation, waitForText } from '../harness.js';
@@ -24,26 +25,19 @@ import { device, inviteAndWait, tempDir, until, waitForInvitation, waitForText }
 
 /** A relay store that runs the real SQLite code, with knobs to lie about key packages and account bindings. */
 function lyingStore(path: string) {
-  const inner = new SqliteRelayStore(path);
   const knobs = {
     /** handle → base64 key package handed out instead of the real one. */
     keyPackage: new Map<string, string>(),
     /** handle → base64 identity key answered by identity.lookup instead of the real binding. */
     account: new Map<string, string>(),
   };
-  const store = new Proxy(inner, {
-    get(t, p) {
-      if (p === 'claimKeyPackage')
-        return async (handle: Handle) => knobs.keyPackage.get(handle) ?? t.claimKeyPackage(handle);
-      if (p === 'accountKeys')
-        return async (handles: readonly Handle[]) => {
-          const real = t.accountKeys(handles);
-          return handles.map((h, i) => knobs.account.get(h) ?? real[i] ?? null);
-        };
-      const v = Reflect.get(t, p) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+  const { store, inner } = lyingStoreOf(path, (t) => ({
+    claimKeyPackage: async (handle: Handle) => knobs.keyPackage.get(handle) ?? t.claimKeyPackage(handle),
+    accountKeys: async (handles: readonly Handle[]) => {
+      const real = t.accountKeys(handles);
+      return handles.map((h, i) => knobs.account.get(h) ?? real[i] ?? null);
     },
-  }) as RelayStore;
+  }));
   return { store, knobs, inner };
 }
 
