@@ -7,7 +7,9 @@ const USAGE = `sealroom — end-to-end encrypted group chat on MLS
 
 Run the parts:
   sealroom server [PORT] [--host H] [--data DIR] [--public-url URL]...
-                                                          relay (default 3001, data .sealroom/server)
+                 [--limit NAME=N]... [--reserved-handles A,B*] [--client-ip-header H]
+                                                          relay (default 3001, data .sealroom/server);
+                                                          limits and defaults: docs/protocol.md "Limits"
   sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME] [--auto-accept none|verified]
                                                           your local crypto agent + web UI (default 3003);
                                                           --auto-accept verified joins invitations from
@@ -53,6 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         host: { type: 'string' },
         'public-url': { type: 'string', multiple: true },
+        limit: { type: 'string', multiple: true },
+        'reserved-handles': { type: 'string' },
+        'client-ip-header': { type: 'string' },
         data: { type: 'string' },
         handle: { type: 'string' },
         proxy: { type: 'string' },
@@ -77,6 +82,9 @@ export async function main(argv: string[]): Promise<number> {
         host: values.host ?? '127.0.0.1',
         dataDir: values.data ?? '.sealroom/server',
         ...(publicUrl !== undefined ? { publicUrl } : {}),
+        ...(values.limit !== undefined ? { limits: values.limit } : {}),
+        ...(values['reserved-handles'] !== undefined ? { reservedHandles: values['reserved-handles'] } : {}),
+        ...(values['client-ip-header'] !== undefined ? { clientIpHeader: values['client-ip-header'] } : {}),
       });
       console.log(`Sealroom server listening on ${relay.url}`);
       await closeOnSignal([relay], (s) => console.error(s));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliErrorCode, SealroomError } from '@sealroom/protocol';
-import { startRelay } from '@sealroom/server';
+import { parseLimitOverrides, startRelay } from '@sealroom/server';
 import type { AutoAccept } from '@sealroom/client';
 import { startProxy, type RunningProxy } from '@sealroom/proxy';
 
@@ -25,19 +25,42 @@ export function closeOnSignal(parts: Closer[], out: (s: string) => void): Promis
   });
 }
 
-/** `publicUrl`: the URL(s) devices use to reach the relay (behind TLS or a proxy); logins must name one. */
-export async function runServer(o: { port: number; host: string; dataDir: string; publicUrl?: string[]; quiet?: boolean }) {
+/**
+ * `publicUrl`: the URL(s) devices use to reach the relay (behind TLS or a proxy); logins must name one.
+ * `limits`: `NAME=N` overrides of the relay's resource bounds; `reservedHandles`: a comma list replacing the
+ * default; `clientIpHeader`: the header a reverse proxy puts the client's address in.
+ */
+export async function runServer(o: {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl?: string[];
+  quiet?: boolean;
+  limits?: string[];
+  reservedHandles?: string;
+  clientIpHeader?: string;
+}) {
   if (o.publicUrl !== undefined) {
     for (const u of o.publicUrl) {
       if (!URL.canParse(u)) throw new SealroomError(CliErrorCode.Usage, `not a URL: --public-url ${u}`);
     }
   }
+  let limits;
+  try {
+    limits = parseLimitOverrides(o.limits ?? []);
+  } catch (e) {
+    throw new SealroomError(CliErrorCode.Usage, (e as Error).message);
+  }
+  const reserved = o.reservedHandles?.split(',').map((h) => h.trim()).filter((h) => h !== '');
   mkdirSync(o.dataDir, { recursive: true });
   return startRelay({
     port: o.port,
     host: o.host,
     dataDir: resolve(o.dataDir),
     ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+    limits,
+    ...(reserved !== undefined ? { reservedHandles: reserved } : {}),
+    ...(o.clientIpHeader !== undefined ? { clientIpHeader: o.clientIpHeader } : {}),
     ...(o.quiet ? { log: () => {} } : { log: (l: string) => console.error(`[server] ${l}`) }),
   });
 }

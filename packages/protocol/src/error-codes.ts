@@ -21,6 +21,10 @@ export const RelayErrorCode = {
   CommitRefused: 'ERR_RELAY_COMMIT_REFUSED',
   /** An external commit by a handle a member removed from the room (a commit's `bans`) and nobody has added since. */
   RemovedFromRoom: 'ERR_RELAY_REMOVED_FROM_ROOM',
+  /** Registration of a handle the relay keeps for itself or its operator (admin, security, sealroom…). */
+  HandleReserved: 'ERR_RELAY_HANDLE_RESERVED',
+  /** A per-account quota is used up: rooms created, stored log bytes, or a recipient's pending Welcomes. */
+  QuotaExceeded: 'ERR_RELAY_QUOTA_EXCEEDED',
   Internal: 'ERR_RELAY_INTERNAL',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];

@@ -1,4 +1,5 @@
-import { RelayErrorCode, relayClientEventNames } from '@sealroom/protocol';
+import { Limits, RelayErrorCode, relayClientEventNames } from '@sealroom/protocol';
+import { clientAddress } from './client-address.js';
 import { fail } from './handler.js';
 import { registerIdentityHandlers } from './identity-handlers.js';
 import { registerKeyPackageHandlers } from './key-package-handlers.js';
@@ -8,31 +9,42 @@ import { registerRoomHandlers } from './room-handlers.js';
 import { registerRoomSendHandler } from './room-send-handler.js';
 import { registerSessionHandlers } from './session-handlers.js';
 import { TokenBucket } from './token-bucket.js';
+import { guardFrames, guardSendBuffer, setFrameLimit, terminate } from './transport-guards.js';
 import { registerWelcomeHandlers } from './welcome-handlers.js';
 
-export type ConnectionLimits = {
-  /** Events per second per socket, sustained. */
-  eventsPerSecond: number;
-  /** Events per socket that may arrive at once. */
-  eventBurst: number;
-  /** A socket that has not authenticated by then is disconnected. */
-  authTimeoutMs: number;
-};
-
-export const defaultConnectionLimits: ConnectionLimits = {
-  eventsPerSecond: 200,
-  eventBurst: 400,
-  authTimeoutMs: 30_000,
-};
+export { defaultRelayLimits as defaultConnectionLimits } from './relay-limits.js';
 
 const knownEvents: ReadonlySet<string> = new Set(relayClientEventNames);
 
-/** Sets up one connection: state, the rate limit and event filter, the auth deadline, every handler. */
-export function onConnection(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits): void {
+/**
+ * Sets up one connection: admission by address, frame and send-buffer bounds, state, the rate limit and
+ * event filter, the auth deadline, every handler. Nothing here may throw into socket.io's event loop.
+ */
+export function onConnection(ctx: RelayContext, socket: RelaySocket, clientIpHeader?: string): void {
+  const address = clientAddress(socket.request, clientIpHeader);
+  const admitted = ctx.admission.open(address);
+  if (admitted !== 'ok') {
+    ctx.log(`refused socket=${socket.id} address=${address} reason=${admitted}`);
+    terminate(socket);
+    return;
+  }
+  const limits = ctx.limits;
+  socket.data.address = address;
   socket.data.challenge = null;
   socket.data.handle = null;
   socket.data.bucket = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
-  ctx.log(`connect socket=${socket.id}`);
+  ctx.log(`connect socket=${socket.id} address=${address}`);
+
+  // Small frames until login: hello and auth are a few hundred bytes (see transport-guards.ts for how).
+  setFrameLimit(socket, limits.preLoginFrameBytes);
+  guardFrames(
+    socket,
+    () => (socket.data.handle === null ? limits.preLoginFrameBytes : Limits.relayFrameBytes),
+    (bytes) => ctx.log(`frame over limit socket=${socket.id} handle=${socket.data.handle ?? '-'} bytes=${bytes}`),
+  );
+  guardSendBuffer(socket, limits.sendBufferBytes, (bytes) =>
+    ctx.log(`send buffer over limit socket=${socket.id} handle=${socket.data.handle ?? '-'} bytes=${bytes} limit=${limits.sendBufferBytes}: disconnecting`),
+  );
 
   // Runs before dispatch for every incoming event, known or not. Unknown names are dropped here, so no
   // listener (and no reserved name such as "disconnect") can be reached by a client-chosen event name.
@@ -61,7 +73,10 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, limits: Con
   }, limits.authTimeoutMs);
   authDeadline.unref();
 
-  registerSessionHandlers(ctx, socket, () => clearTimeout(authDeadline));
+  registerSessionHandlers(ctx, socket, () => {
+    clearTimeout(authDeadline);
+    setFrameLimit(socket, Limits.relayFrameBytes);
+  });
   registerKeyPackageHandlers(ctx, socket);
   registerIdentityHandlers(ctx, socket);
   registerRoomHandlers(ctx, socket);
@@ -71,6 +86,7 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, limits: Con
 
   socket.on('disconnect', (reason) => {
     clearTimeout(authDeadline);
+    ctx.admission.closed(address, socket.data.handle, socket.id);
     ctx.log(`disconnect socket=${socket.id} handle=${socket.data.handle ?? '-'} reason=${reason}`);
   });
 }

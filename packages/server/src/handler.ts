@@ -65,17 +65,20 @@ export function register<E extends RelayClientEventName>(
     const ack = args[args.length - 1];
     if (typeof ack !== 'function') return;
     const started = performance.now();
-    run(args)
+    // Every path ends in the last callback, which cannot throw: no handler error becomes an unhandled
+    // rejection (Node would exit on it), and process-wide handlers are not needed to keep the relay up.
+    void run(args)
       .catch((): AckErr => fail(RelayErrorCode.Internal))
       .then((res) => {
+        try {
+          (ack as (res: AckOf<E> | AckErr) => void)(res);
+        } catch {
+          // The connection is gone: nothing left to answer.
+        }
         const outcome = res.ok ? 'ok' : `code=${res.code}`;
         const who = socket.data.handle ?? '-';
         const ms = (performance.now() - started).toFixed(1);
         ctx.log(`event=${spec.event} socket=${socket.id} handle=${who} ${outcome} ms=${ms}`);
-        (ack as (res: AckOf<E> | AckErr) => void)(res);
-      })
-      .catch(() => {
-        // The ack or the log sink threw (e.g. the connection is gone): nothing left to answer.
       });
   };
   // The typed `on` would give the listener the contract's argument types; at runtime they are untrusted.

@@ -11,9 +11,13 @@ export type {
   KeyPackageUpload,
   KeyPackageUploadResult,
   NewRoom,
+  CreateRoomResult,
+  ReadBounds,
+  QuotaKind,
   AppendInput,
   AppendResult,
   CommitInput,
   CommitResult,
 } from './relay-store.js';
-export type { ConnectionLimits } from './connection.js';
+export type { ConnectionLimits, RelayLimits } from './relay-limits.js';
+export { defaultRelayLimits, defaultReservedHandles, parseLimitOverrides } from './relay-limits.js';

@@ -40,10 +40,19 @@ export function registerKeyPackageHandlers(ctx: RelayContext, socket: RelaySocke
     event: 'kp.claim',
     schema: keyPackageClaimRequest,
     handle: async (req) => {
-      const [missing] = await ctx.store.missingAccounts([req.handle]);
-      if (missing !== undefined) return fail(RelayErrorCode.UnknownHandle);
-      const keyPackage = await ctx.store.claimKeyPackage(req.handle);
-      if (keyPackage === null) return fail(RelayErrorCode.NoKeyPackage);
+      const caller = callerOf(socket);
+      // Per claimer: draining (or probing) many handles is slow. Says nothing about the target.
+      if (!ctx.admission.claimers.take(caller)) return fail(RelayErrorCode.RateLimited, 'too many key-package claims; try again later');
+      // Per target, whoever asks (also for handles with no account, so the answer cannot tell them apart):
+      // past the rate, only the reusable last-resort package is handed out, so bob's one-time packages cannot
+      // be drained and invitations to him keep working.
+      const lastResortOnly = !ctx.admission.oneTimeClaims.take(req.handle);
+      const keyPackage = await ctx.store.claimKeyPackage(req.handle, lastResortOnly);
+      if (keyPackage === null) {
+        if (lastResortOnly) ctx.log(`kp.claim target over limit handle=${caller} target=${req.handle}`);
+        // One answer for "no such account" and "none left": claims do not tell existing handles from others.
+        return fail(RelayErrorCode.NoKeyPackage, `no key package for ${req.handle} (unknown handle, or none left)`);
+      }
       return { ok: true, keyPackage };
     },
   });

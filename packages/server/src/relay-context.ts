@@ -1,5 +1,7 @@
 import type { Handle, RelayClientEvents, RelayServerEvents, RoomId } from '@sealroom/protocol';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
+import type { Admission } from './admission.js';
+import type { RelayLimits } from './relay-limits.js';
 import type { RelayStore } from './relay-store.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -10,6 +12,8 @@ export type RelaySocketData = {
   /** Set once `auth` succeeds; every event but hello/auth requires it. */
   handle: Handle | null;
   bucket: TokenBucket;
+  /** The client's address as the per-address limits count it (`clientAddress`). */
+  address: string;
 };
 
 /** No inter-server events: a multi-node deployment shares state through the store and the adapter. */
@@ -25,6 +29,10 @@ export type RelayContext = {
   log: (line: string) => void;
   /** Relay origins a login transcript may name (`authTranscript`); any other is another relay's login. */
   acceptedOrigins: readonly string[];
+  limits: RelayLimits;
+  admission: Admission;
+  /** True for a handle nobody may register (`RelayOptions.reservedHandles`). */
+  isReserved: (handle: string) => boolean;
 };
 
 /** socket.io room of every connection authenticated as a handle. */

@@ -27,7 +27,26 @@ export type KeyPackageUpload = {
 };
 export type KeyPackageUploadResult = { ok: true; available: number } | { ok: false; reason: 'too-many' };
 
-export type NewRoom = { roomId: RoomId; open: boolean; groupInfo: string | null; creator: Handle };
+export type NewRoom = {
+  roomId: RoomId;
+  open: boolean;
+  groupInfo: string | null;
+  creator: Handle;
+  /** Refuse ('over-quota') if the creator has created this many rooms already. Absent: no bound. */
+  maxCreatedByCreator?: number;
+};
+export type CreateRoomResult = 'created' | 'exists' | 'over-quota';
+
+/** Bounds of one read (`fetchEntries`, `listWelcomes`). */
+export type ReadBounds = {
+  /**
+   * Stop before the answer passes this many bytes (base64 payloads plus a fixed allowance per item,
+   * `answerItemBytes`); the first item is always included, so a reader always progresses.
+   */
+  maxBytes?: number;
+  /** fetchEntries only: no entry with seq above this one. */
+  untilSeq?: number;
+};
 
 /** One log append. All blobs are canonical base64 and must come back byte-identical. */
 export type AppendInput = {
@@ -39,6 +58,8 @@ export type AppendInput = {
   sender: Handle;
   data: string;
   time: number;
+  /** Refuse ('over-quota') if the sender's stored bytes would pass this. Absent: no bound. */
+  maxSenderBytes?: number;
 };
 
 export type CommitInput = {
@@ -51,7 +72,7 @@ export type CommitInput = {
   time: number;
   /** Replaces the room's GroupInfo when given. */
   groupInfo: string | null;
-  /** Stored once per added handle. */
+  /** Stored once for the commit; every added handle gets its own pending Welcome row pointing at it. */
   welcome: string | null;
   /** Routed to the room and sent the Welcome. */
   adds: readonly Handle[];
@@ -65,17 +86,31 @@ export type CommitInput = {
   bans?: readonly Handle[];
   /** The committer of an external commit (open join): routed, no Welcome. */
   externalJoiner: Handle | null;
+  /** Refuse ('over-quota') if the sender's stored bytes (commit plus Welcome) would pass this. */
+  maxSenderBytes?: number;
+  /** Refuse ('over-quota') if an added handle already has this many pending Welcomes. */
+  maxPendingWelcomes?: number;
 };
+
+/** Which quota a write would break. */
+export type QuotaKind = 'log-bytes' | 'pending-welcomes';
 
 export type AppendResult =
   | { status: 'appended'; entry: LogEntry }
   | { status: 'duplicate'; seq: number }
-  | { status: 'stale-epoch' };
+  | { status: 'stale-epoch' }
+  | { status: 'over-quota'; quota: QuotaKind };
 
 export type CommitResult =
   | { status: 'appended'; entry: LogEntry; welcomes: { handle: Handle; welcome: WelcomeEnvelope }[] }
   | { status: 'duplicate'; seq: number }
-  | { status: 'stale-epoch' };
+  | { status: 'stale-epoch' }
+  | { status: 'over-quota'; quota: QuotaKind };
+
+/** Bytes an item costs in an answer besides its base64 payload (ids, handles, numbers, JSON keys). */
+export const answerItemBytes = 256;
+/** The bytes a base64 payload of `chars` characters costs in an answer. */
+export const answerBytesOf = (chars: number): number => chars + answerItemBytes;
 
 /**
  * Everything the relay persists. Each mutating method is one transaction: it either happens entirely or
@@ -91,11 +126,14 @@ export interface RelayStore {
 
   uploadKeyPackages(upload: KeyPackageUpload): Awaitable<KeyPackageUploadResult>;
   countKeyPackages(handle: Handle): Awaitable<KeyPackageCount>;
-  /** Pops one one-time package (never handed out twice), else the last-resort one (kept), else null. */
-  claimKeyPackage(handle: Handle): Awaitable<string | null>;
+  /**
+   * Pops one one-time package (never handed out twice), else the last-resort one (kept), else null. With
+   * `lastResortOnly`, only the last-resort one (the per-target claim rate is used up).
+   */
+  claimKeyPackage(handle: Handle, lastResortOnly?: boolean): Awaitable<string | null>;
 
-  /** False if the room id is taken. The creator becomes the only routed member; epoch 0, lastSeq 0. */
-  createRoom(room: NewRoom): Awaitable<boolean>;
+  /** 'exists' if the room id is taken. The creator becomes the only routed member; epoch 0, lastSeq 0. */
+  createRoom(room: NewRoom): Awaitable<CreateRoomResult>;
   getRoom(roomId: RoomId): Awaitable<RoomRecord | null>;
   isRouted(roomId: RoomId, handle: Handle): Awaitable<boolean>;
   /** Routed handles, sorted. */
@@ -119,11 +157,12 @@ export interface RelayStore {
   commit(input: CommitInput): Awaitable<CommitResult>;
   /** Dedupe by msgId, then append at the current epoch only. */
   append(input: AppendInput): Awaitable<AppendResult>;
-  /** Entries with seq > after, ascending, at most limit. */
-  fetchEntries(roomId: RoomId, after: number, limit: number): Awaitable<LogEntry[]>;
+  /** Entries with seq > after, ascending, at most limit (and within `bounds`). */
+  fetchEntries(roomId: RoomId, after: number, limit: number, bounds?: ReadBounds): Awaitable<LogEntry[]>;
 
   hasPendingWelcome(handle: Handle, roomId: RoomId): Awaitable<boolean>;
-  listWelcomes(handle: Handle): Awaitable<WelcomeEnvelope[]>;
+  /** Pending Welcomes, oldest first, within `bounds.maxBytes`. */
+  listWelcomes(handle: Handle, bounds?: ReadBounds): Awaitable<WelcomeEnvelope[]>;
   /** Deletes only the handle's own welcome; false if there was none with that id. */
   deleteWelcome(handle: Handle, id: number): Awaitable<boolean>;
 

@@ -82,9 +82,20 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         removes: req.removes,
         bans,
         externalJoiner: req.external ? caller : null,
+        maxSenderBytes: ctx.limits.logBytesPerAccount,
+        maxPendingWelcomes: ctx.limits.pendingWelcomesPerHandle,
       });
       if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
       if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
+      if (res.status === 'over-quota') {
+        ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${res.quota}`);
+        return fail(
+          RelayErrorCode.QuotaExceeded,
+          res.quota === 'log-bytes'
+            ? 'this account has stored as much as the relay allows'
+            : 'an invitee has too many pending invitations; ask them to open Sealroom',
+        );
+      }
 
       const target = relayRoom(req.roomId);
       // Broadcast before unrouting, so removed members see the commit that removed them.

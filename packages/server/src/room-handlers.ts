@@ -5,10 +5,14 @@ import {
   roomFetchRequest,
   roomRefRequest,
 } from '@sealroom/protocol';
+import { paced } from './answer-budget.js';
 import { callerOf } from './caller.js';
 import { isCanonicalBase64 } from './canonical-base64.js';
 import { fail, register } from './handler.js';
 import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
+import { answerBytesOf } from './relay-store.js';
+
+const pageBytes = (entries: readonly { data: string }[]): number => entries.reduce((n, e) => n + answerBytesOf(e.data.length), 0);
 
 /** Room lifecycle and reads: create, info, fetch (catch-up), leave, and the caller's routed rooms. */
 export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): void {
@@ -27,8 +31,13 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
         open: req.open,
         groupInfo: req.groupInfo ?? null,
         creator: caller,
+        maxCreatedByCreator: ctx.limits.roomsPerAccount,
       });
-      if (!created) return fail(RelayErrorCode.RoomExists);
+      if (created === 'exists') return fail(RelayErrorCode.RoomExists);
+      if (created === 'over-quota') {
+        ctx.log(`room.create refused handle=${caller} reason=rooms per account`);
+        return fail(RelayErrorCode.QuotaExceeded, `at most ${ctx.limits.roomsPerAccount} rooms per account`);
+      }
       ctx.io.in(userRoom(caller)).socketsJoin(relayRoom(req.roomId));
       ctx.log(`room.create room=${req.roomId} handle=${caller} open=${req.open}`);
       return { ok: true, seq: 0 };
@@ -60,14 +69,25 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
       // A pending Welcome also grants reading: the joiner catches up from the seq of the commit that added it.
       const allowed =
         (await ctx.store.isRouted(req.roomId, caller)) || (await ctx.store.hasPendingWelcome(caller, req.roomId));
+      // Paged by bytes as well as by count: an answer is one frame in memory (several copies of it, while it
+      // is encoded), so 500 entries of 160 KiB must not become one 107 MB answer. A page can therefore be
+      // short although more follows: `lastSeq` says how far the log goes, and clients fetch until they reach it.
+      const maxBytes = ctx.limits.answerBytes;
       if (allowed) {
-        const entries = await ctx.store.fetchEntries(req.roomId, req.after, req.limit);
+        const entries = await paced(ctx, caller, async () => ctx.store.fetchEntries(req.roomId, req.after, req.limit, { maxBytes }), pageBytes);
+        if (!Array.isArray(entries)) return entries;
         return { ok: true, entries, lastSeq: room.lastSeq };
       }
       // Removed by a commit: readable up to and including that commit, so the device learns it from MLS.
       const until = await ctx.store.departureSeq(req.roomId, caller);
       if (until === null || req.after >= until) return fail(RelayErrorCode.NotMember);
-      const entries = (await ctx.store.fetchEntries(req.roomId, req.after, req.limit)).filter((e) => e.seq <= until);
+      const entries = await paced(
+        ctx,
+        caller,
+        async () => (await ctx.store.fetchEntries(req.roomId, req.after, req.limit, { maxBytes, untilSeq: until })).filter((e) => e.seq <= until),
+        pageBytes,
+      );
+      if (!Array.isArray(entries)) return entries;
       return { ok: true, entries, lastSeq: until };
     },
   });

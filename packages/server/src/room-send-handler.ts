@@ -25,9 +25,14 @@ export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket):
         sender: caller,
         data: req.data,
         time: Date.now(),
+        maxSenderBytes: ctx.limits.logBytesPerAccount,
       });
       if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
       if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
+      if (res.status === 'over-quota') {
+        ctx.log(`room.send refused room=${req.roomId} handle=${caller} reason=log bytes per account`);
+        return fail(RelayErrorCode.QuotaExceeded, 'this account has stored as much as the relay allows');
+      }
       ctx.io.to(relayRoom(req.roomId)).emit('room.entry', res.entry);
       ctx.log(
         `room.send room=${req.roomId} handle=${caller} seq=${res.entry.seq} kind=${req.kind} bytes=${req.data.length}`,

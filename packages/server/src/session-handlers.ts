@@ -48,9 +48,25 @@ export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, 
         verifyEd25519(key, authTranscript(challenge, req.handle, req.identityKey, origin), signature),
       );
       if (!forUs) return fail(RelayErrorCode.BadSignature);
+      // Registration only: an account that exists (even under a name reserved since) logs in as before.
+      const [unregistered] = await ctx.store.missingAccounts([req.handle]);
+      if (unregistered !== undefined) {
+        if (ctx.isReserved(req.handle)) return fail(RelayErrorCode.HandleReserved, 'this handle is reserved; pick another');
+        if (!ctx.admission.newAccounts.take(socket.data.address)) {
+          ctx.log(`auth refused socket=${socket.id} address=${socket.data.address} reason=new accounts per address`);
+          return fail(RelayErrorCode.RateLimited, 'too many new accounts from your address; try again later');
+        }
+      }
       const binding = await ctx.store.bindAccount(req.handle, req.identityKey);
       if (binding === 'taken') return fail(RelayErrorCode.HandleTaken);
+      if (!socket.connected) return fail(RelayErrorCode.Unauthenticated);
       socket.data.handle = req.handle;
+      // Past the per-account connection bound, the oldest connections go: a device that reconnects must not
+      // be locked out by its own half-open connection, and one account cannot hold unbounded send buffers.
+      for (const id of ctx.admission.loggedIn(socket.data.address, req.handle, socket.id)) {
+        ctx.log(`connections per account over limit handle=${req.handle} closing socket=${id}`);
+        ctx.io.sockets.sockets.get(id)?.disconnect(true);
+      }
       // Join the user room before reading the routing, so a commit that adds this handle meanwhile still
       // reaches this socket through `io.in(user room).socketsJoin(...)`.
       await socket.join(userRoom(req.handle));

@@ -1,17 +1,20 @@
 import Database from 'better-sqlite3';
 import type { Handle, LogEntry, MessageId, RoomId, RoomMembership, WelcomeEnvelope } from '@sealroom/protocol';
-import type {
-  AccountBinding,
-  AppendInput,
-  AppendResult,
-  CommitInput,
-  CommitResult,
-  KeyPackageCount,
-  KeyPackageUpload,
-  KeyPackageUploadResult,
-  NewRoom,
-  RelayStore,
-  RoomRecord,
+import {
+  answerBytesOf,
+  type AccountBinding,
+  type AppendInput,
+  type AppendResult,
+  type CommitInput,
+  type CommitResult,
+  type CreateRoomResult,
+  type KeyPackageCount,
+  type KeyPackageUpload,
+  type KeyPackageUploadResult,
+  type NewRoom,
+  type ReadBounds,
+  type RelayStore,
+  type RoomRecord,
 } from './relay-store.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -31,6 +34,8 @@ type RoomRow = { id: string; open: number; epoch: number; last_seq: number; grou
 // Blobs arrive as canonical base64 (the relay checks) and are stored as bytes, so they round-trip exactly.
 const bytes = (b64: string): Buffer => Buffer.from(b64, 'base64');
 const b64 = (buf: Buffer): string => buf.toString('base64');
+/** Characters of the base64 form of `n` bytes. */
+const b64Chars = (n: number): number => Math.ceil(n / 3) * 4;
 
 function toEntry(r: LogRow): LogEntry {
   return {
@@ -46,6 +51,21 @@ function toEntry(r: LogRow): LogEntry {
 }
 function toWelcome(r: WelcomeRow): WelcomeEnvelope {
   return { id: r.id, roomId: r.room_id as RoomId, seq: r.seq, epoch: r.epoch, data: b64(r.data) };
+}
+
+/**
+ * The key (seq or id) of the last item of a page that stays within `maxBytes` (always at least the first
+ * item, so a reader progresses), or null for an empty page. `n` is each item's payload in bytes.
+ */
+function pageEnd(items: readonly { seq: number; n: number }[], maxBytes: number | undefined): number | null {
+  let total = 0;
+  let last: number | null = null;
+  for (const { seq, n } of items) {
+    total += answerBytesOf(b64Chars(n));
+    if (last !== null && maxBytes !== undefined && total > maxBytes) break;
+    last = seq;
+  }
+  return last;
 }
 
 /**
@@ -122,12 +142,14 @@ export class SqliteRelayStore implements RelayStore {
     return { available: this.#countOneTime(handle), lastResort: lastResort !== undefined };
   }
 
-  claimKeyPackage(handle: Handle): string | null {
+  claimKeyPackage(handle: Handle, lastResortOnly = false): string | null {
     // One statement: the row is deleted as it is read, so a one-time package is handed out exactly once.
-    const oneTime = this.#prepare(
-      'DELETE FROM key_packages WHERE id = ' +
-        '(SELECT id FROM key_packages WHERE handle = ? ORDER BY id LIMIT 1) RETURNING data',
-    ).get(handle) as { data: Buffer } | undefined;
+    const oneTime = lastResortOnly
+      ? undefined
+      : (this.#prepare(
+          'DELETE FROM key_packages WHERE id = ' +
+            '(SELECT id FROM key_packages WHERE handle = ? ORDER BY id LIMIT 1) RETURNING data',
+        ).get(handle) as { data: Buffer } | undefined);
     if (oneTime !== undefined) return b64(oneTime.data);
     const lastResort = this.#prepare('SELECT data FROM last_resort_key_packages WHERE handle = ?').get(handle) as
       | { data: Buffer }
@@ -135,17 +157,24 @@ export class SqliteRelayStore implements RelayStore {
     return lastResort === undefined ? null : b64(lastResort.data);
   }
 
-  createRoom(room: NewRoom): boolean {
+  createRoom(room: NewRoom): CreateRoomResult {
     const t = Date.now();
     return this.#db
-      .transaction((): boolean => {
+      .transaction((): CreateRoomResult => {
+        if (room.maxCreatedByCreator !== undefined) {
+          const { n } = this.#prepare('SELECT count(*) AS n FROM rooms WHERE created_by = ?').get(room.creator) as { n: number };
+          if (n >= room.maxCreatedByCreator) {
+            // A taken id is still answered as taken: the quota says nothing about other people's rooms.
+            return this.#prepare('SELECT 1 FROM rooms WHERE id = ?').get(room.roomId) === undefined ? 'over-quota' : 'exists';
+          }
+        }
         const inserted = this.#prepare(
           'INSERT INTO rooms (id, open, epoch, last_seq, group_info, created_by, created_at) ' +
             'VALUES (?, ?, 0, 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         ).run(room.roomId, room.open ? 1 : 0, room.groupInfo === null ? null : bytes(room.groupInfo), room.creator, t);
-        if (inserted.changes === 0) return false;
+        if (inserted.changes === 0) return 'exists';
         this.#prepare('INSERT INTO routing (room_id, handle) VALUES (?, ?)').run(room.roomId, room.creator);
-        return true;
+        return 'created';
       })
       .immediate();
   }
@@ -212,6 +241,16 @@ export class SqliteRelayStore implements RelayStore {
       .transaction((): CommitResult => {
         const duplicate = this.findSeqByMsgId(input.roomId, input.msgId);
         if (duplicate !== null) return { status: 'duplicate', seq: duplicate };
+        const welcomeBytes = input.welcome === null ? 0 : bytes(input.welcome).length;
+        const stored = bytes(input.data).length + welcomeBytes;
+        if (!this.#usageAllows(input.sender, stored, input.maxSenderBytes)) {
+          return { status: 'over-quota', quota: 'log-bytes' };
+        }
+        if (input.welcome !== null && input.maxPendingWelcomes !== undefined) {
+          const pending = this.#prepare('SELECT count(*) AS n FROM welcomes WHERE handle = ?');
+          const max = input.maxPendingWelcomes;
+          if (input.adds.some((h) => (pending.get(h) as { n: number }).n >= max)) return { status: 'over-quota', quota: 'pending-welcomes' };
+        }
         // RFC 9420 §14: exactly one commit per epoch. The compare-and-set is the whole ordering protocol.
         const advanced = this.#prepare(
           'UPDATE rooms SET epoch = epoch + 1, last_seq = last_seq + 1, group_info = coalesce(?, group_info) ' +
@@ -221,6 +260,7 @@ export class SqliteRelayStore implements RelayStore {
           | undefined;
         if (advanced === undefined) return { status: 'stale-epoch' };
         const entry = this.#insertEntry({ ...input, kind: 'commit', seq: advanced.last_seq });
+        this.#addUsage(input.sender, stored);
         // Removes first: an external commit may remove the joiner's own stale leaf (resync) and re-add it.
         const depart = this.#prepare(
           'INSERT INTO departures (room_id, handle, last_seq) VALUES (?, ?, ?) ' +
@@ -244,13 +284,16 @@ export class SqliteRelayStore implements RelayStore {
         // An invitation by a member lifts a ban; an external join never does (a banned joiner is refused first).
         for (const h of input.adds) unban.run(input.roomId, h);
         const welcomes: { handle: Handle; welcome: WelcomeEnvelope }[] = [];
-        if (input.welcome !== null) {
-          const data = bytes(input.welcome);
+        if (input.welcome !== null && input.adds.length > 0) {
+          // One copy of the Welcome for the commit; each recipient's row points at it.
+          const { id: dataId } = this.#prepare(
+            'INSERT INTO welcome_data (room_id, seq, data) VALUES (?, ?, ?) RETURNING id',
+          ).get(input.roomId, entry.seq, bytes(input.welcome)) as { id: number };
           const insert = this.#prepare(
-            'INSERT INTO welcomes (handle, room_id, seq, epoch, data) VALUES (?, ?, ?, ?, ?) RETURNING id',
+            'INSERT INTO welcomes (handle, room_id, seq, epoch, data_id) VALUES (?, ?, ?, ?, ?) RETURNING id',
           );
           for (const handle of new Set(input.adds)) {
-            const { id } = insert.get(handle, input.roomId, entry.seq, input.epoch + 1, data) as { id: number };
+            const { id } = insert.get(handle, input.roomId, entry.seq, input.epoch + 1, dataId) as { id: number };
             welcomes.push({
               handle,
               welcome: { id, roomId: input.roomId, seq: entry.seq, epoch: input.epoch + 1, data: input.welcome },
@@ -267,21 +310,34 @@ export class SqliteRelayStore implements RelayStore {
       .transaction((): AppendResult => {
         const duplicate = this.findSeqByMsgId(input.roomId, input.msgId);
         if (duplicate !== null) return { status: 'duplicate', seq: duplicate };
+        const stored = bytes(input.data).length;
+        if (!this.#usageAllows(input.sender, stored, input.maxSenderBytes)) {
+          return { status: 'over-quota', quota: 'log-bytes' };
+        }
         // Application messages and proposals are valid only in the epoch they were created in.
         const next = this.#prepare(
           'UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? AND epoch = ? RETURNING last_seq',
         ).get(input.roomId, input.epoch) as { last_seq: number } | undefined;
         if (next === undefined) return { status: 'stale-epoch' };
-        return { status: 'appended', entry: this.#insertEntry({ ...input, seq: next.last_seq }) };
+        const entry = this.#insertEntry({ ...input, seq: next.last_seq });
+        this.#addUsage(input.sender, stored);
+        return { status: 'appended', entry };
       })
       .immediate();
   }
 
-  fetchEntries(roomId: RoomId, after: number, limit: number): LogEntry[] {
+  fetchEntries(roomId: RoomId, after: number, limit: number, bounds: ReadBounds = {}): LogEntry[] {
+    const until = bounds.untilSeq ?? Number.MAX_SAFE_INTEGER;
+    // Sizes first, without the blobs: the page ends where the byte budget does, and only its rows are read.
+    const sizes = this.#prepare(
+      'SELECT seq, length(data) AS n FROM log WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+    ).all(roomId, after, until, limit) as { seq: number; n: number }[];
+    const last = pageEnd(sizes, bounds.maxBytes);
+    if (last === null) return [];
     const rows = this.#prepare(
       'SELECT room_id, seq, kind, sender, epoch, msg_id, data, time FROM log ' +
-        'WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ).all(roomId, after, limit) as LogRow[];
+        'WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq',
+    ).all(roomId, after, last) as LogRow[];
     return rows.map(toEntry);
   }
 
@@ -292,14 +348,40 @@ export class SqliteRelayStore implements RelayStore {
     );
   }
 
-  listWelcomes(handle: Handle): WelcomeEnvelope[] {
-    const rows = this.#prepare('SELECT id, room_id, seq, epoch, data FROM welcomes WHERE handle = ? ORDER BY id')
-      .all(handle) as WelcomeRow[];
+  listWelcomes(handle: Handle, bounds: ReadBounds = {}): WelcomeEnvelope[] {
+    const sizes = this.#prepare(
+      'SELECT w.id AS seq, length(d.data) AS n FROM welcomes w JOIN welcome_data d ON d.id = w.data_id ' +
+        'WHERE w.handle = ? ORDER BY w.id',
+    ).all(handle) as { seq: number; n: number }[];
+    const last = pageEnd(sizes, bounds.maxBytes);
+    if (last === null) return [];
+    const rows = this.#prepare(
+      'SELECT w.id, w.room_id, w.seq, w.epoch, d.data FROM welcomes w JOIN welcome_data d ON d.id = w.data_id ' +
+        'WHERE w.handle = ? AND w.id <= ? ORDER BY w.id',
+    ).all(handle, last) as WelcomeRow[];
     return rows.map(toWelcome);
   }
 
   deleteWelcome(handle: Handle, id: number): boolean {
-    return this.#prepare('DELETE FROM welcomes WHERE id = ? AND handle = ?').run(id, handle).changes > 0;
+    return this.#db
+      .transaction((): boolean => {
+        const row = this.#prepare('DELETE FROM welcomes WHERE id = ? AND handle = ? RETURNING data_id').get(id, handle) as
+          | { data_id: number }
+          | undefined;
+        if (row === undefined) return false;
+        this.#prepare('DELETE FROM welcome_data WHERE id = ? AND NOT EXISTS (SELECT 1 FROM welcomes WHERE data_id = ?)').run(
+          row.data_id,
+          row.data_id,
+        );
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Bytes the handle has stored in logs and Welcomes (the `logBytesPerAccount` quota counts these). */
+  storedBytes(handle: Handle): number {
+    const row = this.#prepare('SELECT log_bytes FROM account_usage WHERE handle = ?').get(handle) as { log_bytes: number } | undefined;
+    return row?.log_bytes ?? 0;
   }
 
   close(): void {
@@ -319,6 +401,20 @@ export class SqliteRelayStore implements RelayStore {
   #unroute(roomId: RoomId, handle: Handle): void {
     this.#prepare('DELETE FROM routing WHERE room_id = ? AND handle = ?').run(roomId, handle);
     this.#prepare('DELETE FROM welcomes WHERE room_id = ? AND handle = ?').run(roomId, handle);
+    this.#prepare(
+      'DELETE FROM welcome_data WHERE room_id = ? AND NOT EXISTS (SELECT 1 FROM welcomes w WHERE w.data_id = welcome_data.id)',
+    ).run(roomId);
+  }
+
+  /** False if storing `n` more bytes would take the handle past `max`. */
+  #usageAllows(handle: Handle, n: number, max: number | undefined): boolean {
+    return max === undefined || this.storedBytes(handle) + n <= max;
+  }
+
+  #addUsage(handle: Handle, n: number): void {
+    this.#prepare(
+      'INSERT INTO account_usage (handle, log_bytes) VALUES (?, ?) ON CONFLICT (handle) DO UPDATE SET log_bytes = log_bytes + excluded.log_bytes',
+    ).run(handle, n);
   }
 
   #countOneTime(handle: Handle): number {

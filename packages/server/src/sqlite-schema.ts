@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
  * Bumped with every schema change; a store upgrades an older database step by step and refuses a newer one
  * (an older relay would ignore tables it does not know, e.g. forget who is barred from a room).
  */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /** Version 1: accounts, key packages, rooms, routing, departures, the log and Welcomes. */
 const v1 = `
@@ -82,8 +82,49 @@ CREATE TABLE IF NOT EXISTS bans (
 ) WITHOUT ROWID;
 `;
 
-/** `steps[i]` takes a database from version i to version i + 1. */
-const steps: readonly string[] = [v1, v2];
+/**
+ * Version 3: one stored Welcome per commit, not one per added handle (`welcome_data`, shared by the
+ * recipients' rows, deleted with the last of them), and bytes stored per account (`account_usage`, for the
+ * quota). The welcomes table is rebuilt with the same ids, and its AUTOINCREMENT high-water mark is carried
+ * over so that an id a device has acknowledged is never handed out again.
+ */
+const v3 = `
+CREATE TABLE welcome_data (
+  id INTEGER PRIMARY KEY,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX welcome_data_by_room ON welcome_data (room_id);
+INSERT INTO welcome_data (room_id, seq, data) SELECT room_id, seq, data FROM welcomes GROUP BY room_id, seq, data;
+CREATE TABLE welcomes_v3 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  handle TEXT NOT NULL,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  seq INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  data_id INTEGER NOT NULL REFERENCES welcome_data(id)
+);
+INSERT INTO welcomes_v3 (id, handle, room_id, seq, epoch, data_id)
+  SELECT w.id, w.handle, w.room_id, w.seq, w.epoch, d.id FROM welcomes w
+  JOIN welcome_data d ON d.room_id = w.room_id AND d.seq = w.seq AND d.data = w.data;
+DELETE FROM sqlite_sequence WHERE name = 'welcomes_v3';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'welcomes_v3', seq FROM sqlite_sequence WHERE name = 'welcomes';
+DROP TABLE welcomes;
+ALTER TABLE welcomes_v3 RENAME TO welcomes;
+CREATE INDEX welcomes_by_handle ON welcomes (handle, room_id);
+CREATE INDEX welcomes_by_data ON welcomes (data_id);
+CREATE TABLE account_usage (
+  handle TEXT PRIMARY KEY,
+  log_bytes INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO account_usage (handle, log_bytes) SELECT sender, sum(length(data)) FROM log GROUP BY sender;
+CREATE INDEX rooms_by_creator ON rooms (created_by);
+`;
+
+/** `steps[i]` takes a database from version i to version i + 1. Exported for the migration tests. */
+export const schemaSteps: readonly string[] = [v1, v2, v3];
+const steps = schemaSteps;
 
 /**
  * Creates the tables of a new database, or upgrades an older one step by step, and checks the version, in one

@@ -4,8 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Limits, relayOrigin } from '@sealroom/protocol';
 import { Server } from 'socket.io';
-import { defaultConnectionLimits, onConnection, type ConnectionLimits } from './connection.js';
+import { Admission } from './admission.js';
+import { clientAddress } from './client-address.js';
+import { onConnection } from './connection.js';
 import type { RelayContext, RelayServer } from './relay-context.js';
+import {
+  checkLimits,
+  defaultRelayLimits,
+  defaultReservedHandles,
+  reservedHandleMatcher,
+  type RelayLimits,
+} from './relay-limits.js';
 import type { RelayStore } from './relay-store.js';
 import { SqliteRelayStore } from './sqlite-relay-store.js';
 
@@ -20,8 +29,16 @@ export type RelayOptions = {
   store?: RelayStore;
   /** Log sink; receives metadata only (event names, handles, room ids, sizes, codes), never payloads. */
   log?: (line: string) => void;
-  /** Per-socket rate limit and auth deadline; defaults suit production. */
-  limits?: Partial<ConnectionLimits>;
+  /** Resource bounds (rates, quotas, buffer and frame sizes); each one absent takes its default (`defaultRelayLimits`). */
+  limits?: Partial<RelayLimits>;
+  /** Handles nobody may register (`*` at the end reserves a prefix). Replaces `defaultReservedHandles`. */
+  reservedHandles?: readonly string[];
+  /**
+   * The header a reverse proxy in front of the relay sets to the client's address (e.g. `x-forwarded-for`;
+   * its last entry is used). Without it the per-address limits count TCP peers, which behind such a proxy
+   * is the proxy itself: every client would share one address's limits.
+   */
+  clientIpHeader?: string;
   /**
    * The URL(s) clients use to reach this relay (e.g. behind TLS termination: https://relay.example).
    * Devices sign the relay's origin into their login (authTranscript), so a login made for another relay
@@ -99,8 +116,19 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     store = new SqliteRelayStore(join(opts.dataDir, 'relay.db'));
   } else store = new SqliteRelayStore(':memory:');
 
-  const log = opts.log ?? ((): void => {});
-  const limits: ConnectionLimits = { ...defaultConnectionLimits, ...opts.limits };
+  const sink = opts.log ?? ((): void => {});
+  // A throwing log sink must not take a handler, a timer or an event listener (and so the process) down.
+  const log = (line: string): void => {
+    try {
+      sink(line);
+    } catch {
+      // Nothing better to do with a log line the sink refused.
+    }
+  };
+  const limits = checkLimits({ ...defaultRelayLimits, ...opts.limits });
+  const admission = new Admission(limits);
+  const isReserved = reservedHandleMatcher(opts.reservedHandles ?? defaultReservedHandles);
+  const clientIpHeader = opts.clientIpHeader;
 
   // socket.io answers under /socket.io/; everything else is a health check or a 404.
   const http = createServer((req, res) => {
@@ -118,6 +146,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     perMessageDeflate: false,
     httpCompression: false,
     allowUpgrades: false,
+    // New connections per address, refused at the HTTP upgrade, before any socket state exists.
+    allowRequest: (req, callback) => {
+      const address = clientAddress(req, clientIpHeader);
+      const ok = admission.connects.take(address);
+      if (!ok) log(`connection refused address=${address} reason=connects per address`);
+      callback(ok ? null : 'too many connections', ok);
+    },
   });
   // engine.io skips its handshake checks for requests naming an existing session id; a websocket-only
   // client never sends one, so refuse any: nobody can attach a second socket to an authenticated session.
@@ -126,8 +161,15 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   });
   // Filled in once the port is known, before any connection can arrive (listen resolves first).
   const origins: string[] = [];
-  const ctx: RelayContext = { io, store, log, acceptedOrigins: origins };
-  io.on('connection', (socket) => onConnection(ctx, socket, limits));
+  const ctx: RelayContext = { io, store, log, acceptedOrigins: origins, limits, admission, isReserved };
+  io.on('connection', (socket) => {
+    try {
+      onConnection(ctx, socket, clientIpHeader);
+    } catch {
+      log(`connection setup failed socket=${socket.id}`);
+      socket.disconnect(true);
+    }
+  });
   io.engine.on('connection_error', (err: { code?: unknown; message?: unknown }) => {
     log(`connection_error code=${String(err.code)} message=${String(err.message)}`);
   });
@@ -139,6 +181,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     if (ownsStore) await store.close();
     throw e;
   }
+  // After listen, a server error (e.g. EMFILE on accept) would be thrown as an unhandled 'error' event.
+  http.on('error', (e: NodeJS.ErrnoException) => log(`http error code=${e.code ?? '-'}`));
   const port = (http.address() as AddressInfo).port;
   try {
     origins.push(...acceptedOrigins(opts.publicUrl, host, port));

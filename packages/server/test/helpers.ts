@@ -11,7 +11,7 @@ import {
   type RelayServerEvents,
   type WelcomeEnvelope,
 } from '@sealroom/protocol';
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { startRelay, type RelayOptions, type RunningRelay } from '../src/index.js';
 
 export type ClientSocket = Socket<RelayServerEvents, RelayClientEvents>;
@@ -36,10 +36,16 @@ export const blob = (n = 64): string => randomBytes(n).toString('base64');
 /** A relay on an ephemeral port with its SQLite file in a fresh temp dir; logs are captured. */
 export type TestRelay = RunningRelay & { dataDir: string; logs: string[]; restart(): Promise<TestRelay> };
 
+/**
+ * Every test client comes from 127.0.0.1, and most tests register a fresh handle per client: the default
+ * new-accounts-per-address bound (20) would stop them. Tests of that bound pass their own `limits`.
+ */
+const testLimits: RelayOptions['limits'] = { accountBurstPerIp: 10_000 };
+
 export async function startTestRelay(opts: Partial<RelayOptions> = {}, dataDir?: string): Promise<TestRelay> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'sealroom-relay-'));
   const logs: string[] = [];
-  const relay = await startRelay({ port: 0, dataDir: dir, log: (l) => logs.push(l), ...opts });
+  const relay = await startRelay({ port: 0, dataDir: dir, log: (l) => logs.push(l), ...opts, limits: { ...testLimits, ...opts.limits } });
   return {
     ...relay,
     dataDir: dir,
@@ -56,9 +62,12 @@ export async function stopTestRelay(relay: TestRelay): Promise<void> {
   rmSync(relay.dataDir, { recursive: true, force: true });
 }
 
+/** Extra socket.io-client options, e.g. `localAddress: '127.0.0.2'` to connect from another address. */
+export type ConnectOptions = Partial<ManagerOptions & SocketOptions> & { localAddress?: string };
+
 /** A raw connected socket, websocket only, no reconnection. */
-export function connectSocket(url: string): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+export function connectSocket(url: string, opts: ConnectOptions = {}): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (e) => reject(e));
@@ -86,8 +95,13 @@ export type TestClient = {
 };
 
 /** hello + auth as `handle`, collecting pushed room entries and welcomes. */
-export async function connectClient(url: string, handle: string, identity: Identity = newIdentity()): Promise<TestClient> {
-  const socket = await connectSocket(url);
+export async function connectClient(
+  url: string,
+  handle: string,
+  identity: Identity = newIdentity(),
+  opts: ConnectOptions = {},
+): Promise<TestClient> {
+  const socket = await connectSocket(url, opts);
   const entries: LogEntry[] = [];
   const welcomes: WelcomeEnvelope[] = [];
   socket.on('room.entry', (e) => entries.push(e));

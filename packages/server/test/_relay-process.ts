@@ -1,0 +1,12 @@
+// A relay in its own process, so a test can measure its memory (VmHWM) apart from the test's clients.
+// argv[2]: JSON of RelayOptions fields (port, dataDir, limits). Prints "listening URL" once ready.
+import { startRelay, type RelayOptions } from '../src/index.js';
+
+const opts = JSON.parse(process.argv[2] ?? '{}') as Partial<RelayOptions>;
+const relay = await startRelay({ port: 0, ...opts, log: (line) => {
+  if (line.includes('over limit') || line.includes('refused')) process.stderr.write(`${line}\n`);
+} });
+process.stdout.write(`listening ${relay.url}\n`);
+process.on('SIGTERM', () => {
+  void relay.close().then(() => process.exit(0));
+});
