@@ -28,7 +28,7 @@ export type Spawned = {
 };
 
 /** Run `sealroom ARGS…` as its own process and wait for a stdout line matching `ready`. */
-export async function spawnSealroom(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<Spawned> {
+export async function spawnSealroom(args: string[], ready: RegExp, timeoutMs = 60_000): Promise<Spawned> {
   const child = spawn(process.execPath, [SEALROOM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   let stdout = '';

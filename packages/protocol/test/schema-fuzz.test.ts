@@ -173,7 +173,9 @@ describe('the schema fuzzer finds planted bugs', () => {
     };
     const merging = z.record(z.string(), z.unknown()).transform((v) => merge({}, v));
     try {
-      expect(() => fuzz('planted: merge', fc.property(hostile, (v) => checkOne(merging, v)), 500)).toThrow(/Object.prototype changed/);
+      // Only the pollution-shaped inputs: on the full `hostile` mix the recursive merge may first overflow its stack on
+      // deep nesting, which the fuzzer also (rightly) reports, but then this test would not be about pollution.
+      expect(() => fuzz('planted: merge', fc.property(protoObject, (v) => checkOne(merging, v)), 500)).toThrow(/Object.prototype changed/);
     } finally {
       delete (Object.prototype as Record<string, unknown>)['polluted'];
     }
