@@ -23,14 +23,14 @@ const allowed = {
 /** External modules only some packages may import. */
 const restricted = [
   { pattern: /^(ts-mls|@hpke\/|@noble\/)/, only: ['mls'], why: 'only packages/mls talks to the MLS and crypto libraries' },
-  { pattern: /^better-sqlite3$|^pg$/, only: ['server', 'proxy'], why: 'storage drivers belong to server and proxy' },
+  { pattern: /^better-sqlite3(-multiple-ciphers)?$|^pg$/, only: ['server', 'proxy'], why: 'storage drivers belong to server and proxy' },
   { pattern: /^socket\.io-client$/, only: ['client', 'cli', 'web'], why: 'only client, cli and web open socket.io connections' },
   { pattern: /^(node:)?crypto$/, only: ['mls', 'client', 'proxy', 'server'], why: 'the web UI never does crypto' },
 ];
 /** The untrusted relay may use node:crypto only to make challenges and verify device signatures. */
 const serverCryptoFiles = new Set(['packages/server/src/ed25519-verify.ts', 'packages/server/src/connection.ts', 'packages/server/src/session-handlers.ts']);
 /** The relay reads public MLS framing in one place only; keys and group state never reach it. */
-const serverMlsFiles = new Set(['packages/server/src/external-commit-check.ts']);
+const serverMlsFiles = new Set(['packages/server/src/external-commit-check.ts', 'packages/server/src/framing-check.ts']);
 
 const errors = [];
 const importRe = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm;

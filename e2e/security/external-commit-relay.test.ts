@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealroomClient } from '@sealroom/client';
 import { generateIdentity, type Identity } from '@sealroom/mls';
 import { toBase64 } from '@sealroom/protocol';
+import { framedGroupInfo } from '../../packages/server/test/framed.js';
 import { connectClient, hexId, type TestClient } from '../../packages/server/test/helpers.js';
 import { craftExternalCommit, honestJoin, leafIsHandle, relayIdentityOf } from '../../packages/server/test/mls-fixtures.js';
 import { device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
@@ -74,7 +75,8 @@ describe('security: the relay checks external commits into open rooms', () => {
     expect(await m.call('room.commit', external(first.epoch as number, join.commit, join.groupInfo))).toMatchObject({ ok: true });
     const now = await info();
     const rejoin = await craftExternalCommit(now.groupInfo as string, mallory, { removeLeafWhere: leafIsHandle('mallory') });
-    const res = await m.call('room.commit', { ...external(now.epoch as number, rejoin, join.groupInfo), removes: ['mallory'] });
+    // A crafted resync has no GroupInfo of its own; one framed for the next epoch is all the relay can check.
+    const res = await m.call('room.commit', { ...external(now.epoch as number, rejoin, framedGroupInfo(roomId, (now.epoch as number) + 1)), removes: ['mallory'] });
     expect(res).toMatchObject({ ok: true });
     expect(await info()).toMatchObject({ epoch: (now.epoch as number) + 1 });
     // Relay side only: whether members follow a resync is the client's policy (see the report of this change).

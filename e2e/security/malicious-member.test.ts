@@ -8,7 +8,9 @@ import {
   encryptApplication,
   makeClientConfig,
 } from '@sealroom/mls';
-import { APP_PAYLOAD_VERSION, toBase64, type MessageId, type RoomId } from '@sealroom/protocol';
+import { APP_PAYLOAD_VERSION, toBase64, type Handle, type MessageId, type RoomId } from '@sealroom/protocol';
+import { SqliteRelayStore } from '@sealroom/server';
+import { framedCommit } from '../../packages/server/test/framed.js';
 import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 // security.md threat 2: a member who talks to the relay directly, around its own client's rules.
@@ -46,9 +48,30 @@ describe('a malicious member', () => {
         kind: 'application',
         data: toBase64(c.commit),
       });
-      expect(res.ok).toBe(true); // the relay treats payloads as opaque bytes and appends it
+      // The relay reads the clear content type (RFC 9420 §6.3.1) and refuses a commit sent as a message.
+      expect(res).toMatchObject({ ok: false, code: 'ERR_RELAY_MESSAGE_REFUSED' });
     } finally {
       raw.close();
+    }
+    expect(await bob.syncRoom(roomId)).toMatchObject({ status: 'active' });
+    // A relay that skipped that check (written straight into its store, as a lying operator could) is still
+    // caught by the members: they read the content type themselves and never apply a commit from room.send.
+    const direct = new SqliteRelayStore(`${tmp.dir}/server/relay.db`);
+    try {
+      expect(
+        await direct.append({
+          roomId: roomId as RoomId,
+          epoch: room.epoch,
+          msgId: randomId() as MessageId,
+          kind: 'application',
+          sender: 'alice' as Handle,
+          data: toBase64(c.commit),
+          time: Date.now(),
+          maxSenderBytes: 1 << 30,
+        }),
+      ).toMatchObject({ status: 'appended' });
+    } finally {
+      await direct.close();
     }
     const r = await bob.syncRoom(roomId);
     expect(r.status).toBe('active');
@@ -57,6 +80,49 @@ describe('a malicious member', () => {
     // The room goes on: alice's real client never adopted that commit, and bob did not either.
     await alice.sendText(roomId, 'still in step');
     await waitForText(bob, roomId, 'still in step');
+  });
+
+  it('cannot move the room with a junk, foreign, wrong-epoch or non-commit commit: the relay refuses each, the room goes on', async () => {
+    const room = (await bob.store.getRoom(roomId))!;
+    const before = { alice: await alice.epochAuthenticator(roomId), bob: await bob.epochAuthenticator(roomId) };
+    const raw = new RelayConnection(relay.url, decodeIdentity((await bob.store.getIdentity())!));
+    raw.start();
+    const group = decodeGroup(room.group, makeClientConfig(createAuthenticationService()));
+    const app = await encryptApplication(group, new TextEncoder().encode('not a commit'));
+    const foreign = await bob.createRoom('Elsewhere', false);
+    const foreignGroup = decodeGroup((await bob.store.getRoom(foreign.roomId))!.group, makeClientConfig(createAuthenticationService()));
+    const foreignCommit = await commitChanges(foreignGroup, { publishGroupInfo: false });
+    const attempts: [string, Uint8Array | string, number][] = [
+      ['junk', 'AAECAwQFBgcICQ==', room.epoch],
+      ["another room's commit", toBase64(foreignCommit.commit), room.epoch],
+      ['a commit from the next epoch', framedCommit(roomId, room.epoch + 1), room.epoch],
+      ['an application message', toBase64(app.message), room.epoch],
+    ];
+    try {
+      for (const [what, commit, epoch] of attempts) {
+        const res = await raw.request('room.commit', {
+          roomId: roomId as RoomId,
+          epoch,
+          msgId: randomId() as MessageId,
+          commit: typeof commit === 'string' ? commit : toBase64(commit),
+          adds: [],
+          removes: [],
+          external: false,
+        });
+        expect(res, what).toMatchObject({ ok: false, code: 'ERR_RELAY_COMMIT_REFUSED' });
+      }
+    } finally {
+      raw.close();
+    }
+    // Nothing moved: both members are still in the same epoch, active, and talking.
+    expect(await alice.syncRoom(roomId)).toMatchObject({ status: 'active' });
+    expect(await bob.syncRoom(roomId)).toMatchObject({ status: 'active' });
+    expect(await alice.epochAuthenticator(roomId)).toBe(before.alice);
+    expect(await bob.epochAuthenticator(roomId)).toBe(before.bob);
+    await alice.sendText(roomId, 'after the junk');
+    await waitForText(bob, roomId, 'after the junk');
+    await bob.sendText(roomId, 'still here');
+    await waitForText(alice, roomId, 'still here');
   });
 
   it('cannot close an open room or wipe its removed list on other members\' devices', async () => {

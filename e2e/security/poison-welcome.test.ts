@@ -5,6 +5,7 @@ import { SqliteClientStore } from '@sealroom/proxy';
 import { authTranscript, relayOrigin, toBase64 } from '@sealroom/protocol';
 import { generateIdentity, signWithIdentity } from '@sealroom/mls';
 import { randomBytes } from 'node:crypto';
+import { framedCommit, framedWelcome } from '../../packages/server/test/framed.js';
 import { aliceAndBobInRoom, device, relayIn, tempDir, until, waitForText, type Relay } from '../harness.js';
 
 /** Any account holder (no room membership needed) sends bob a Welcome that cannot be decoded. */
@@ -19,9 +20,16 @@ async function mallorySendsGarbageWelcome(url: string, victim: string): Promise<
   expect(await call('auth', { handle: 'mallory', identityKey: key, signature: toBase64(sig) })).toMatchObject({ ok: true });
   const roomId = randomBytes(16).toString('hex');
   expect(await call('room.create', { roomId, open: false })).toMatchObject({ ok: true });
+  // Plain junk is refused by the relay now (framing-check.ts)...
   const junk = toBase64(new Uint8Array([1, 2, 3, 4, 5, 6]));
-  const res = await call('room.commit', {
+  const refused = await call('room.commit', {
     roomId, epoch: 0, msgId: randomBytes(16).toString('hex'), commit: junk, welcome: junk,
+    adds: [victim], removes: [], external: false,
+  });
+  expect(refused).toMatchObject({ ok: false, code: 'ERR_RELAY_COMMIT_REFUSED' });
+  // ...but a Welcome whose framing is right and whose secrets are random is what the relay cannot tell apart.
+  const res = await call('room.commit', {
+    roomId, epoch: 0, msgId: randomBytes(16).toString('hex'), commit: framedCommit(roomId, 0), welcome: framedWelcome(1),
     adds: [victim], removes: [], external: false,
   });
   expect(res).toMatchObject({ ok: true });

@@ -38,6 +38,9 @@ const PERMANENT: ReadonlySet<string> = new Set([
   RelayErrorCode.BadRequest,
   RelayErrorCode.RoomClosed,
   RelayErrorCode.UnknownHandle,
+  RelayErrorCode.CommitRefused,
+  RelayErrorCode.QuotaExceeded,
+  RelayErrorCode.RemovedFromRoom,
 ]);
 
 const MAX_COMMIT_ATTEMPTS = 6;

@@ -3,7 +3,7 @@ import { ratchetTreeFromExtension } from 'ts-mls/groupInfo.js';
 import { leafToNodeIndex, toLeafIndex } from 'ts-mls/treemath.js';
 import { MlsErrorCode, SealroomError, toHex } from '@sealroom/protocol';
 import { handleFromCredential } from './authentication-service.js';
-import { decodeGroupInfoMessage, decodeHandshakeOrApp } from './codec.js';
+import { decodeGroupInfoMessage, decodeHandshakeOrApp, decodeWelcomeMessage } from './codec.js';
 
 /*
  * Decode-only views of MLS framing for the relay, which holds no keys and decrypts nothing. Everything here
@@ -71,6 +71,24 @@ export function inspectFraming(bytes: Uint8Array): FramingInfo {
   }
   const c = m.publicMessage.content;
   return { wireformat: m.wireformat, groupId: toHex(c.groupId), epoch: c.epoch, contentType: c.contentType };
+}
+
+/** What a GroupInfo (RFC 9420 §12.4.3) says in the clear about the state it describes. */
+export type GroupInfoHeader = { groupId: string; epoch: bigint; cipherSuite: string };
+
+/** The group, epoch and suite of a GroupInfo. Throws ERR_MLS_BAD_MESSAGE for anything else. */
+export function inspectGroupInfo(bytes: Uint8Array): GroupInfoHeader {
+  const c = decodeGroupInfoMessage(bytes).groupContext;
+  return { groupId: toHex(c.groupId), epoch: c.epoch, cipherSuite: c.cipherSuite };
+}
+
+/**
+ * The suite and number of recipients of a Welcome (RFC 9420 §12.4.3.1). Everything else in it is encrypted
+ * to the new members, so this only tells a Welcome from junk. Throws ERR_MLS_BAD_MESSAGE for anything else.
+ */
+export function inspectWelcome(bytes: Uint8Array): { cipherSuite: string; recipients: number } {
+  const w = decodeWelcomeMessage(bytes);
+  return { cipherSuite: w.cipherSuite, recipients: w.secrets.length };
 }
 
 /**

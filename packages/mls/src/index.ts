@@ -38,4 +38,14 @@ export type { CommitOutput } from './commit.js';
 export { encryptApplication, processIncoming, peekContentType } from './messages.js';
 export type { Incoming, FramedContentType } from './messages.js';
 export { WELCOME_INFO_EXTENSION } from './welcome-info.js';
-export { inspectExternalCommit, inspectFraming, leafHandles, type ExternalCommitInfo, type FramingInfo, type InspectedProposal } from './commit-inspection.js';
+export {
+  inspectExternalCommit,
+  inspectFraming,
+  inspectGroupInfo,
+  inspectWelcome,
+  leafHandles,
+  type ExternalCommitInfo,
+  type FramingInfo,
+  type GroupInfoHeader,
+  type InspectedProposal,
+} from './commit-inspection.js';

@@ -21,6 +21,8 @@ export const RelayErrorCode = {
   CommitRefused: 'ERR_RELAY_COMMIT_REFUSED',
   /** An external commit by a handle a member removed from the room (a commit's `bans`) and nobody has added since. */
   RemovedFromRoom: 'ERR_RELAY_REMOVED_FROM_ROOM',
+  /** An application message or proposal whose clear MLS framing is wrong: junk, another group, another epoch, another content type. */
+  MessageRefused: 'ERR_RELAY_MESSAGE_REFUSED',
   /** Registration of a handle the relay keeps for itself or its operator (admin, security, sealroom…). */
   HandleReserved: 'ERR_RELAY_HANDLE_RESERVED',
   /** A per-account quota is used up: rooms created, stored log bytes, or a recipient's pending Welcomes. */

@@ -2,6 +2,7 @@ import { RelayErrorCode, roomCommitRequest } from '@sealroom/protocol';
 import { callerOf } from './caller.js';
 import { allCanonicalBase64 } from './canonical-base64.js';
 import { checkExternalCommit } from './external-commit-check.js';
+import { checkCommitFraming } from './framing-check.js';
 import { fail, register } from './handler.js';
 import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
 
@@ -60,6 +61,21 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         }
       } else if (!(await ctx.store.isRouted(req.roomId, caller))) {
         return fail(RelayErrorCode.NotMember);
+      }
+      // Junk, another group's commit, one from another epoch or not a commit at all is refused before the
+      // store sees it: otherwise it would win the compare-and-set and move the room's epoch for nobody.
+      const framing = checkCommitFraming({
+        roomId: req.roomId,
+        epoch: req.epoch,
+        external: req.external,
+        commit: req.commit,
+        groupInfo: req.groupInfo,
+        welcome: req.welcome,
+        adds: req.adds,
+      });
+      if (!framing.ok) {
+        ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${framing.reason}`);
+        return fail(RelayErrorCode.CommitRefused, framing.reason);
       }
       if (req.adds.some((h) => req.removes.includes(h))) {
         return fail(RelayErrorCode.BadRequest, 'a handle is both added and removed');

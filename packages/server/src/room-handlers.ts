@@ -8,6 +8,7 @@ import {
 import { paced } from './answer-budget.js';
 import { callerOf } from './caller.js';
 import { isCanonicalBase64 } from './canonical-base64.js';
+import { checkGroupInfo } from './framing-check.js';
 import { fail, register } from './handler.js';
 import { relayRoom, userRoom, type RelayContext, type RelaySocket } from './relay-context.js';
 import { answerBytesOf } from './relay-store.js';
@@ -26,6 +27,12 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
       }
       // An open room is joined by external commit, which needs the current GroupInfo (RFC 9420 §12.4.3.2).
       if (req.open && req.groupInfo === undefined) return fail(RelayErrorCode.BadRequest, 'open rooms need groupInfo');
+      // A room starts at epoch 0 (RFC 9420 §11): a GroupInfo of another group or epoch would be served to
+      // every joiner as this room's state.
+      if (req.groupInfo !== undefined) {
+        const v = checkGroupInfo(req.roomId, 0, req.groupInfo);
+        if (!v.ok) return fail(RelayErrorCode.BadRequest, v.reason);
+      }
       const created = await ctx.store.createRoom({
         roomId: req.roomId,
         open: req.open,

@@ -1,6 +1,7 @@
 import { RelayErrorCode, roomSendRequest } from '@sealroom/protocol';
 import { callerOf } from './caller.js';
 import { isCanonicalBase64 } from './canonical-base64.js';
+import { checkSendFraming } from './framing-check.js';
 import { fail, register } from './handler.js';
 import { relayRoom, type RelayContext, type RelaySocket } from './relay-context.js';
 
@@ -17,6 +18,11 @@ export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket):
       if ((await ctx.store.getRoom(req.roomId)) === null) return fail(RelayErrorCode.UnknownRoom);
       if (!(await ctx.store.isRouted(req.roomId, caller))) return fail(RelayErrorCode.NotMember);
       if (!isCanonicalBase64(req.data)) return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
+      const framing = checkSendFraming(req.roomId, req.epoch, req.kind, req.data);
+      if (!framing.ok) {
+        ctx.log(`room.send refused room=${req.roomId} handle=${caller} reason=${framing.reason}`);
+        return fail(RelayErrorCode.MessageRefused, framing.reason);
+      }
       const res = await ctx.store.append({
         roomId: req.roomId,
         epoch: req.epoch,

@@ -14,6 +14,7 @@ import {
   type TestClient,
   type TestRelay,
 } from './helpers.js';
+import { framedApp } from './framed.js';
 
 let relay: TestRelay;
 let alice: TestClient;
@@ -194,8 +195,14 @@ describe('E2/E4/E5 hostile frames', () => {
     }
     expect(await alice.call('room.info', { roomId })).toMatchObject({ epoch: 0, lastSeq: 0 });
     expect(await alice.call('kp.count', {})).toEqual({ ok: true, available: 0, lastResort: false });
-    // Arbitrary bytes round-trip exactly.
-    const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    // Bytes that are not an MLS message of this room are refused (framing-check.ts); a framed one round-trips exactly.
+    const junk = Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('base64');
+    expect(await alice.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: junk })).toMatchObject({
+      ok: false,
+      code: 'ERR_RELAY_MESSAGE_REFUSED',
+    });
+    expect(await alice.call('room.info', { roomId })).toMatchObject({ epoch: 0, lastSeq: 0 });
+    const bytes = Buffer.from(framedApp(roomId, 0, 300), 'base64');
     const msg = { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: bytes.toString('base64') };
     expect(await alice.call('room.send', msg)).toMatchObject({ ok: true });
     const log = await alice.call('room.fetch', { roomId, after: 0, limit: 10 });

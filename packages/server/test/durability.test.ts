@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { framedApp, framedCommit, framedWelcome } from './framed.js';
 import { blob, connectClient, hexId, newIdentity, startTestRelay, stopTestRelay, type TestRelay } from './helpers.js';
 
 let relay: TestRelay | undefined;
@@ -18,9 +19,9 @@ describe('durability', () => {
     const roomId = hexId();
     await alice.call('room.create', { roomId, open: false });
     const claimed = await alice.call('kp.claim', { handle: 'bob' });
-    const commit = { roomId, epoch: 0, msgId: hexId(), commit: blob(1000), welcome: blob(700), adds: ['bob'], removes: [], external: false };
+    const commit = { roomId, epoch: 0, msgId: hexId(), commit: framedCommit(roomId, 0, 1000), welcome: framedWelcome(1, 700), adds: ['bob'], removes: [], external: false };
     expect(await alice.call('room.commit', commit)).toMatchObject({ ok: true, seq: 1 });
-    const msgs = [1, 2, 3].map(() => ({ roomId, epoch: 1, msgId: hexId(), kind: 'application', data: blob(200) }));
+    const msgs = [1, 2, 3].map(() => ({ roomId, epoch: 1, msgId: hexId(), kind: 'application', data: framedApp(roomId, 1, 200) }));
     for (const m of msgs) expect((await alice.call('room.send', m)).ok).toBe(true);
     const before = await alice.call('room.fetch', { roomId, after: 0, limit: 100 });
     alice.close();
@@ -52,7 +53,7 @@ describe('durability', () => {
     expect(await alice2.call('room.commit', { ...commit, msgId: hexId() })).toMatchObject({ ok: false, code: 'ERR_RELAY_STALE_EPOCH' });
     expect(await alice2.call('room.send', msgs[0])).toEqual({ ok: true, seq: 2, duplicate: true });
     // Routing survived too: bob's new socket is in the room again.
-    const live = { roomId, epoch: 1, msgId: hexId(), kind: 'application', data: blob(10) };
+    const live = { roomId, epoch: 1, msgId: hexId(), kind: 'application', data: framedApp(roomId, 1, 10) };
     expect(await alice2.call('room.send', live)).toMatchObject({ ok: true, seq: 5 });
     await expect.poll(() => bob2.entries.map((e) => e.msgId)).toEqual([live.msgId]);
     alice2.close();

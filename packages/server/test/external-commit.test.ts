@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitChanges, createKeyPackage, type Identity as MlsIdentity } from '@sealroom/mls';
 import { toBase64 } from '@sealroom/protocol';
 import { connectClient, hexId, startTestRelay, stopTestRelay, type AnyAck, type TestClient, type TestRelay } from './helpers.js';
+import { framedGroupInfo } from './framed.js';
 import { craftExternalCommit, generateIdentity, honestJoin, leafIsHandle, newOpenGroup, relayIdentityOf } from './mls-fixtures.js';
 
 // RFC 9420 §12.4.3.2: the relay reads an external commit's public framing and lets the caller in only as
@@ -53,7 +54,8 @@ describe('room.commit: external commits are checked', () => {
   it("accepts an honest join, and a rejoin that removes only the caller's own old leaf", async () => {
     const { roomId, bob, groupInfo } = await openRoom();
     const rejoin = await craftExternalCommit(groupInfo, bob.id, { removeLeafWhere: leafIsHandle(bob.id.handle) });
-    expect(await bob.c.call('room.commit', externalReq(roomId, 1, rejoin, groupInfo, [bob.id.handle]))).toMatchObject({ ok: true, seq: 2 });
+    // The GroupInfo it publishes must be of the next epoch; the relay checks only that framing.
+    expect(await bob.c.call('room.commit', externalReq(roomId, 1, rejoin, framedGroupInfo(roomId, 2), [bob.id.handle]))).toMatchObject({ ok: true, seq: 2 });
     expect(await bob.c.call('room.info', { roomId })).toMatchObject({ epoch: 2, lastSeq: 2 });
   });
 

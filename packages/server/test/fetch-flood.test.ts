@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Limits } from '@sealroom/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blob, connectClient, hexId, newIdentity, sleep, type TestClient } from './helpers.js';
+import { framedApp } from './framed.js';
 
 /**
  * Issue 8 item 1 / security.md F7, scaled: 0.1 died of "heap out of memory" after eve stored 500 messages of
@@ -66,7 +67,7 @@ describe('F7 fetch flood', () => {
     const eve = await connectClient(url, 'eve', eveId);
     const roomId = hexId();
     expect(await eve.call('room.create', { roomId, open: false })).toMatchObject({ ok: true });
-    const payload = blob(160 * 1024);
+    const payload = framedApp(roomId, 0, 160 * 1024);
     for (let i = 0; i < MESSAGES; i++) {
       expect(await eve.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: payload })).toMatchObject({ ok: true });
     }
@@ -122,7 +123,7 @@ describe('F7 fetch flood', () => {
         const t = performance.now();
         const info = await bob.call('room.info', { roomId: bobRoom }).catch((e: unknown) => ({ ok: false, code: String(e) }));
         const sent = await bob
-          .call('room.send', { roomId: bobRoom, epoch: 0, msgId: hexId(), kind: 'application', data: blob(200) })
+          .call('room.send', { roomId: bobRoom, epoch: 0, msgId: hexId(), kind: 'application', data: framedApp(bobRoom, 0, 200) })
           .catch((e: unknown) => ({ ok: false, code: String(e) }));
         latencies.push((performance.now() - t) / 2);
         if (!info.ok || !sent.ok) failures.push(`${info.code ?? ''} ${sent.code ?? ''}`);

@@ -12,6 +12,7 @@ import {
 } from '@sealroom/mls';
 import { toBase64 } from '@sealroom/protocol';
 import { connectClient, hexId, startTestRelay, stopTestRelay, type AnyAck, type TestClient, type TestRelay } from './helpers.js';
+import { framedGroupInfo } from './framed.js';
 import { craftExternalCommit, generateIdentity, honestJoin, leafIsHandle, newOpenGroup, relayIdentityOf } from './mls-fixtures.js';
 
 // A member removed from an open room by another member (a commit's `bans` hint) may not walk back in by
@@ -125,7 +126,7 @@ describe('room.commit: a member removed by a member cannot rejoin by external co
     // Bob lost his state: he rejoins by external commit, replacing his own leaf (RFC 9420 §12.4.3.2 resync).
     const info = await bob.c.call('room.info', { roomId });
     const resync = await craftExternalCommit(info.groupInfo as string, bob.id, { removeLeafWhere: leafIsHandle(bob.id.handle) });
-    expect(await bob.c.call('room.commit', externalReq(roomId, 3, resync, info.groupInfo as string, [bob.id.handle])))
+    expect(await bob.c.call('room.commit', externalReq(roomId, 3, resync, framedGroupInfo(roomId, 4), [bob.id.handle])))
       .toMatchObject({ ok: true, seq: 4 });
     expect(await bob.c.call('room.info', { roomId })).toMatchObject({ epoch: 4, members: [alice.id.handle, bob.id.handle].sort() });
   });

@@ -21,6 +21,7 @@ import {
   type TestClient,
   type TestRelay,
 } from './helpers.js';
+import { framedApp, framedCommit, framedWelcome } from './framed.js';
 
 // Relay resource bounds (issue 8, security.md F7 / E2): each flood is limited with a typed answer or a
 // disconnect, and an honest client keeps working meanwhile. The fetch flood with memory budgets is in
@@ -59,10 +60,10 @@ async function login(url: string, handle: string, opts: ConnectOptions = {}): Pr
 function closed(s: ClientSocket): Promise<string> {
   return new Promise((resolve) => (s.disconnected ? resolve('already') : s.once('disconnect', (reason) => resolve(reason))));
 }
-const big = (kib: number): string => blob(kib * 1024);
+const big = (kib: number, roomId: string, epoch = 0): string => framedApp(roomId, epoch, kib * 1024);
 async function fill(c: TestClient, roomId: string, n: number, kib: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const res = await c.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: big(kib) });
+    const res = await c.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: big(kib, roomId) });
     expect(res).toMatchObject({ ok: true });
   }
 }
@@ -287,7 +288,7 @@ describe('accounts', () => {
     expect(created.slice(0, 3).every((c) => c.ok)).toBe(true);
     expect(created[3]).toMatchObject({ ok: false, code: 'ERR_RELAY_QUOTA_EXCEEDED' });
     const send = (c: TestClient, roomId: string) =>
-      c.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: big(100) });
+      c.call('room.send', { roomId, epoch: 0, msgId: hexId(), kind: 'application', data: big(100, roomId) });
     const sent = [await send(eve, rooms[0]!), await send(eve, rooms[0]!), await send(eve, rooms[1]!), await send(eve, rooms[1]!)];
     expect(sent.map((s) => s.ok)).toEqual([true, true, true, false]);
     expect(sent[3]).toMatchObject({ code: 'ERR_RELAY_QUOTA_EXCEEDED' });
@@ -304,7 +305,7 @@ describe('accounts', () => {
     const ids = new Map(invitees.map((h) => [h, newIdentity()]));
     for (const h of invitees) (await connectClient(r.url, h, ids.get(h))).close();
     const commit = (roomId: string, epoch: number, adds: string[]) =>
-      eve.call('room.commit', { roomId, epoch, msgId: hexId(), commit: blob(100), welcome: big(256), adds, removes: [], external: false });
+      eve.call('room.commit', { roomId, epoch, msgId: hexId(), commit: framedCommit(roomId, epoch, 100), welcome: framedWelcome(adds.length, 256 * 1024), adds, removes: [], external: false });
     const rooms = [hexId(), hexId(), hexId()];
     for (const roomId of rooms) await eve.call('room.create', { roomId, open: false });
     expect(await commit(rooms[0]!, 0, invitees)).toMatchObject({ ok: true });

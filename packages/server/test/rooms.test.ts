@@ -10,6 +10,7 @@ import {
   type TestClient,
   type TestRelay,
 } from './helpers.js';
+import { framedApp, framedCommit, framedGroupInfo, framedPrivate, framedWelcome } from './framed.js';
 import { generateIdentity, honestJoin, newOpenGroup, relayIdentityOf } from './mls-fixtures.js';
 import type { Identity as MlsIdentity } from '@sealroom/mls';
 
@@ -31,7 +32,9 @@ async function mlsUser(id: MlsIdentity): Promise<TestClient> {
 /** Every blob a test sent, to check that none shows up in the relay's log lines. */
 const sentBlobs: string[] = [];
 function payload(bytes = 64): string {
-  const b = blob(bytes);
+  return track(blob(bytes));
+}
+function track(b: string): string {
   sentBlobs.push(b);
   return b;
 }
@@ -42,7 +45,7 @@ function commitReq(a: CommitArgs): Record<string, unknown> {
     roomId: a.roomId,
     epoch: a.epoch,
     msgId: a.msgId ?? hexId(),
-    commit: payload(),
+    commit: track(framedCommit(a.roomId, a.epoch)),
     adds: a.adds ?? [],
     removes: a.removes ?? [],
     external: a.external ?? false,
@@ -51,7 +54,7 @@ function commitReq(a: CommitArgs): Record<string, unknown> {
   };
 }
 function sendReq(roomId: string, epoch: number, msgId = hexId()): Record<string, unknown> {
-  return { roomId, epoch, msgId, kind: 'application', data: payload() };
+  return { roomId, epoch, msgId, kind: 'application', data: track(framedApp(roomId, epoch)) };
 }
 
 /** A closed room created by a fresh user, with `others` invited by one commit (epoch 1 afterwards). */
@@ -60,7 +63,7 @@ async function roomWith(...others: TestClient[]): Promise<{ roomId: string; owne
   const roomId = hexId();
   expect(await owner.call('room.create', { roomId, open: false })).toEqual({ ok: true, seq: 0 });
   if (others.length > 0) {
-    const res = await owner.call('room.commit', commitReq({ roomId, epoch: 0, adds: others.map((o) => o.handle), welcome: payload() }));
+    const res = await owner.call('room.commit', commitReq({ roomId, epoch: 0, adds: others.map((o) => o.handle), welcome: track(framedWelcome()) }));
     expect(res).toEqual({ ok: true, seq: 1, duplicate: false });
   }
   return { roomId, owner };
@@ -103,7 +106,7 @@ describe('room.create / room.info', () => {
     const eve = await user('eve');
     const roomId = hexId();
     expect(await alice.call('room.create', { roomId, open: true })).toMatchObject({ ok: false, code: 'ERR_RELAY_BAD_REQUEST' });
-    const groupInfo = payload(500);
+    const groupInfo = track(framedGroupInfo(roomId, 0, 400));
     expect(await alice.call('room.create', { roomId, open: true, groupInfo })).toEqual({ ok: true, seq: 0 });
     expect(await eve.call('room.info', { roomId })).toEqual({
       ok: true,
@@ -125,7 +128,7 @@ describe('invite: commit with Welcome', () => {
     const first = sendReq(roomId, 0);
     expect(await alice.call('room.send', first)).toEqual({ ok: true, seq: 1, duplicate: false });
 
-    const welcome = payload(2000);
+    const welcome = track(framedWelcome(1, 2000));
     const commit = commitReq({ roomId, epoch: 0, adds: [bob.handle], welcome });
     expect(await alice.call('room.commit', commit)).toEqual({ ok: true, seq: 2, duplicate: false });
     await waitUntil(() => bob.welcomes.length === 1);
@@ -166,13 +169,13 @@ describe('invite: commit with Welcome', () => {
     const bob = await user('bob');
     const { roomId, owner } = await roomWith(bob);
     // Stale epoch (room is at 1).
-    const stale = await owner.call('room.commit', commitReq({ roomId, epoch: 0, adds: [carol.handle], welcome: payload() }));
+    const stale = await owner.call('room.commit', commitReq({ roomId, epoch: 0, adds: [carol.handle], welcome: track(framedWelcome()) }));
     expect(stale).toMatchObject({ ok: false, code: 'ERR_RELAY_STALE_EPOCH' });
     // Unknown handle in adds.
-    const unknown = await owner.call('room.commit', commitReq({ roomId, epoch: 1, adds: [carol.handle, 'no-such-user'], welcome: payload() }));
+    const unknown = await owner.call('room.commit', commitReq({ roomId, epoch: 1, adds: [carol.handle, 'no-such-user'], welcome: track(framedWelcome()) }));
     expect(unknown).toMatchObject({ ok: false, code: 'ERR_RELAY_UNKNOWN_HANDLE' });
     // Not a member.
-    const outsider = await carol.call('room.commit', commitReq({ roomId, epoch: 1, adds: [carol.handle], welcome: payload() }));
+    const outsider = await carol.call('room.commit', commitReq({ roomId, epoch: 1, adds: [carol.handle], welcome: track(framedWelcome()) }));
     expect(outsider).toMatchObject({ ok: false, code: 'ERR_RELAY_NOT_MEMBER' });
     await sleep(100);
     expect(carol.welcomes).toEqual([]);
@@ -223,7 +226,7 @@ describe('ordering', () => {
     expect(await owner.call('room.send', sendReq(roomId, 0))).toMatchObject({ ok: false, code: 'ERR_RELAY_STALE_EPOCH' });
     expect(await owner.call('room.send', sendReq(roomId, 2))).toMatchObject({ ok: false, code: 'ERR_RELAY_STALE_EPOCH' });
     expect(await owner.call('room.info', { roomId })).toMatchObject({ epoch: 1, lastSeq: 1 });
-    expect(await owner.call('room.send', { ...sendReq(roomId, 1), kind: 'proposal' })).toEqual({ ok: true, seq: 2, duplicate: false });
+    expect(await owner.call('room.send', { ...sendReq(roomId, 1), kind: 'proposal', data: framedPrivate(roomId, 1, 'proposal') })).toEqual({ ok: true, seq: 2, duplicate: false });
   });
 
   it('serves catch-up pages in order, byte-exact', async () => {
