@@ -36,6 +36,14 @@ export const ProxyErrorCode = {
   BadToken: 'ERR_PROXY_BAD_TOKEN',
   BadOrigin: 'ERR_PROXY_BAD_ORIGIN',
   BadHost: 'ERR_PROXY_BAD_HOST',
+  /** A browser handshake whose session cookie does not verify: forged, another proxy's, revoked or too old. */
+  BadSession: 'ERR_PROXY_BAD_SESSION',
+  /** A login code this proxy did not issue (mistyped, from before a restart, or malformed). */
+  BadLoginCode: 'ERR_PROXY_BAD_LOGIN_CODE',
+  /** A login code that was already exchanged for a session: each works once. */
+  LoginCodeUsed: 'ERR_PROXY_LOGIN_CODE_USED',
+  /** A login code older than its lifetime (5 minutes). */
+  LoginCodeExpired: 'ERR_PROXY_LOGIN_CODE_EXPIRED',
   NoIdentity: 'ERR_PROXY_NO_IDENTITY',
   IdentityExists: 'ERR_PROXY_IDENTITY_EXISTS',
   UnknownRoom: 'ERR_PROXY_UNKNOWN_ROOM',

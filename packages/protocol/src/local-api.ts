@@ -48,6 +48,14 @@ export const listEventsRequest = z
     limit: z.number().int().min(1).max(1000).optional(),
   })
   .strict();
+/**
+ * The answer to `session.login-link`: a one-time browser login link on this proxy's loopback address. The
+ * code rides in the fragment, which browsers never send to a server (nor put in a Referer); the page posts it.
+ */
+export const loginLinkAnswer = z
+  .object({ url: z.string().max(200).regex(/^http:\/\/127\.0\.0\.1:\d{1,5}\/login#code=[A-Za-z0-9_-]{16,64}$/, 'url: a login link') })
+  .strict();
+export type LoginLinkAnswer = z.infer<typeof loginLinkAnswer>;
 
 /** `missing`: a placeholder for messages a sender's chain shows were withheld (its text says how many, from whom). */
 export const messageStates = ['sending', 'sent', 'failed', 'received', 'undecryptable', 'missing'] as const;
@@ -216,6 +224,8 @@ export interface LocalClientEvents {
   'invites.accept': (req: RoomRequest, ack: AckFn<{ room: RoomSummary }>) => void;
   'invites.decline': (req: RoomRequest, ack: AckFn) => void;
   'events.list': (req: ListEventsRequest, ack: AckFn<{ events: SecurityEvent[] }>) => void;
+  /** A fresh one-time login link for a browser (`sealroom open`); answered only over the CLI credential. */
+  'session.login-link': (req: Record<string, never>, ack: AckFn<LoginLinkAnswer>) => void;
 }
 
 /** Events the proxy pushes to its browser/CLI. */
@@ -255,5 +265,6 @@ export const localApiEventNames = [
   'invites.accept',
   'invites.decline',
   'events.list',
+  'session.login-link',
 ] as const satisfies readonly (keyof LocalClientEvents)[];
 

@@ -47,6 +47,7 @@ const SAMPLES: Record<string, unknown> = {
   contactRequest: { handle: 'bob' },
   verifyRequest: { handle: 'bob', digits: '0'.repeat(60) },
   listEventsRequest: { after: 0, limit: 10 },
+  loginLinkAnswer: { url: 'http://127.0.0.1:3003/login#code=AAAAAAAAAAAAAAAAAAAAAA' },
   appPayloadSchema: { v: 1, id, time: 1, type: 'meta', name: 'Ops', open: true, removed: ['eve'] },
   chainSchema: { n: 2, p: '0123456789abcdef0123456789abcdef' },
 };

@@ -25,9 +25,15 @@ type Handler<S extends z.ZodType> = (req: z.infer<S>) => Promise<object>;
 
 /**
  * The local API: one socket.io event per command, each payload parsed with its schema first. Errors
- * come back as `{ ok: false, code, message }` with a stable code; never a stack.
+ * come back as `{ ok: false, code, message }` with a stable code; never a stack. `loginLink` mints a
+ * one-time browser login link (`session.login-link`, for sockets that authenticated with the CLI credential).
  */
-export function registerLocalApi(io: Server<LocalClientEvents, LocalServerEvents>, client: SealroomClient, serverUrl: string): void {
+export function registerLocalApi(
+  io: Server<LocalClientEvents, LocalServerEvents>,
+  client: SealroomClient,
+  serverUrl: string,
+  loginLink: () => string,
+): void {
   const whoami = async (): Promise<{ me: WhoAmI }> => ({
     me: { handle: client.handle, fingerprint: await client.myFingerprint(), connected: client.connected, server: serverUrl },
   });
@@ -89,6 +95,13 @@ export function registerLocalApi(io: Server<LocalClientEvents, LocalServerEvents
       return {};
     });
     on('events.list', listEventsRequest, async (r) => ({ events: await client.securityEvents(r.after ?? 0, r.limit ?? 200) }));
+    // A browser session could only mint what it already has; keeping this to the CLI credential means a
+    // stolen cookie cannot be turned into fresh links for other browsers.
+    on('session.login-link', emptyRequest, async () => {
+      if ((socket.data as { via?: string }).via !== 'credential')
+        throw new SealroomError(ProxyErrorCode.BadToken, 'a login link needs the CLI credential (sealroom open)');
+      return { url: loginLink() };
+    });
   });
 
   client.on('message', (m) => io.emit('message', m));

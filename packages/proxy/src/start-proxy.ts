@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { Limits, ProxyErrorCode, type LocalClientEvents, type LocalServerEvents } from '@sealroom/protocol';
 import { SealroomClient, type AutoAccept } from '@sealroom/client';
+import { ACCESS_FILE, removeAccessFile, writeAccessFile } from './access-file.js';
+import { BrowserSessions } from './browser-sessions.js';
+import { handleLogin, LOGIN_PATH } from './login-endpoint.js';
+import { LoginCodes } from './login-codes.js';
 import { registerLocalApi } from './local-api.js';
+import { ensurePrivateDir } from './private-file.js';
+import { loadOrCreateSessionKey } from './session-key.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
 import { sendStatus, serveStatic } from './static-files.js';
 import { WebGuard } from './web-guard.js';
@@ -19,8 +25,10 @@ export type ProxyOptions = {
   webDir?: string;
   /** Invitations that join without asking: 'none' (default) or 'verified' (from verified contacts only). */
   autoAccept?: AutoAccept;
-  /** Fixed token (tests only); default: 256 random bits per run. */
-  token?: string;
+  /** How long a login link works (default 5 minutes; tests shorten it). */
+  loginCodeTtlMs?: number;
+  /** Clock for login codes and session cookies (tests only). */
+  now?: () => number;
   log?: (line: string) => void;
 };
 
@@ -29,7 +37,12 @@ export type RunningProxy = {
   port: number;
   /** The address the HTTP server is bound to (always loopback). */
   address: string;
-  token: string;
+  /** The CLI credential of this run (also in `accessFile`, 0600); never printed or logged. */
+  credential: string;
+  /** The file the CLI reads the address and credential from. */
+  accessFile: string;
+  /** A fresh one-time login link for a browser (`url` is the first one). */
+  loginLink(): string;
   client: SealroomClient;
   close(): Promise<void>;
 };
@@ -40,6 +53,11 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const log = opts.log ?? (() => {});
   const store = new SqliteClientStore(opts.dataDir);
+  // The credential and the session key live here; the store may have found the directory already made.
+  ensurePrivateDir(opts.dataDir);
+  const now = opts.now ?? Date.now;
+  const sessionKey = loadOrCreateSessionKey(opts.dataDir, log);
+  const codes = new LoginCodes(opts.loginCodeTtlMs, now);
   const client = new SealroomClient({ store, serverUrl: opts.serverUrl, autoAccept: opts.autoAccept ?? 'none' });
   await client.start();
   if (opts.handle !== undefined) {
@@ -55,10 +73,12 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const http = createServer();
   // Port 0 is resolved after listen; the guard needs the real port for its Host/Origin allowlists.
   let guard: WebGuard | null = null;
+  let sessions: BrowserSessions | null = null;
   http.on('request', (req, res) => {
     if (req.url?.startsWith('/socket.io/')) return; // engine.io answers these (after allowRequest)
-    if (!guard || !guard.hostAllowed(req.headers.host)) return sendStatus(res, 403, 'forbidden host');
+    if (!guard || !sessions || !guard.hostAllowed(req.headers.host)) return sendStatus(res, 403, 'forbidden host');
     if (!guard.originAllowed(req.headers.origin)) return sendStatus(res, 403, 'forbidden origin');
+    if (req.url?.split('?')[0] === LOGIN_PATH) return handleLogin(req, res, codes, sessions);
     serveStatic(webDir, req, res);
   });
   await new Promise<void>((ok, fail) => {
@@ -68,8 +88,10 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const boundTo = typeof address === 'object' && address ? address.address : '127.0.0.1';
-  guard = new WebGuard(port, opts.token);
+  guard = new WebGuard(port);
+  sessions = new BrowserSessions(sessionKey, port, now);
   const g = guard;
+  const sess = sessions;
 
   const io = new Server<LocalClientEvents, LocalServerEvents>(http, {
     transports: ['websocket'],
@@ -86,25 +108,39 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     const sid = new URL(req.url ?? '/', 'http://x').searchParams.get('sid');
     next(g.requestAllowed(req) && sid === null ? undefined : new Error('forbidden'));
   });
-  // allowRequest runs only on the first handshake request, so check again per socket, then the token.
+  // allowRequest runs only on the first handshake request, so check again per socket, then who it is:
+  // the CLI by its credential (`auth.token`), a browser by its session cookie.
   io.use((socket, next) => {
     const h = socket.handshake.headers;
     if (!g.hostAllowed(h.host)) return next(new Error(ProxyErrorCode.BadHost));
     if (!g.originAllowed(h.origin)) return next(new Error(ProxyErrorCode.BadOrigin));
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
-    if (!g.tokenValid(auth?.token)) return next(new Error(ProxyErrorCode.BadToken));
-    next();
+    if (auth?.token !== undefined) {
+      if (!g.credentialValid(auth.token)) return next(new Error(ProxyErrorCode.BadToken));
+      (socket.data as { via?: string }).via = 'credential';
+      return next();
+    }
+    const cookie = sess.check(h.cookie);
+    if (cookie === 'valid') {
+      (socket.data as { via?: string }).via = 'session';
+      return next();
+    }
+    next(new Error(cookie === 'invalid' ? ProxyErrorCode.BadSession : ProxyErrorCode.BadToken));
   });
-  registerLocalApi(io, client, opts.serverUrl);
+  const loginLink = () => `http://127.0.0.1:${port}/login#code=${codes.mint()}`;
+  registerLocalApi(io, client, opts.serverUrl, loginLink);
 
-  const url = `http://127.0.0.1:${port}/#token=${g.token}`;
+  writeAccessFile(opts.dataDir, { version: 1, url: `http://127.0.0.1:${port}`, credential: g.credential, pid: process.pid });
   return {
-    url,
+    url: loginLink(),
     port,
     address: boundTo,
-    token: g.token,
+    credential: g.credential,
+    accessFile: join(opts.dataDir, ACCESS_FILE),
+    loginLink,
     client,
     async close() {
+      removeAccessFile(opts.dataDir, g.credential);
       await client.close();
       await io.close();
       await new Promise<void>((ok) => http.close(() => ok()));

@@ -40,7 +40,8 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return sendStatus(res, 400, 'bad path');
   }
   if (path.includes('\0')) return sendStatus(res, 404, 'not found');
-  if (path === '/' || path === '') path = '/index.html';
+  // `/login` is the web UI too: it reads the one-time code from the fragment and posts it (login-endpoint.ts).
+  if (path === '/' || path === '' || path === '/login') path = '/index.html';
   const base = resolve(root);
   const file = resolve(join(base, normalize(path)));
   if (!file.startsWith(base + sep)) return sendStatus(res, 404, 'not found');

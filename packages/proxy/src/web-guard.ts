@@ -3,21 +3,22 @@ import type { IncomingMessage } from 'node:http';
 
 /**
  * The local proxy's defences against hostile web pages (security.md threat 3): exact Host allowlist
- * against DNS rebinding, exact Origin allowlist against cross-site WebSocket hijacking, and a per-run
- * 256-bit token compared in constant time.
+ * against DNS rebinding, exact Origin allowlist against cross-site WebSocket hijacking, and the CLI's
+ * per-run 256-bit credential compared in constant time (browsers use a session cookie instead:
+ * browser-sessions.ts).
  */
 export class WebGuard {
-  readonly token: string;
+  readonly credential: string;
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
-  readonly #tokenDigest: Buffer;
+  readonly #credentialDigest: Buffer;
 
-  constructor(port: number, token: string = randomBytes(32).toString('hex')) {
-    this.token = token;
+  constructor(port: number, credential: string = randomBytes(32).toString('hex')) {
+    this.credential = credential;
     const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
     this.#hosts = new Set(hosts);
     this.#origins = new Set(hosts.map((h) => `http://${h}`));
-    this.#tokenDigest = digest(token);
+    this.#credentialDigest = digest(credential);
   }
 
   hostAllowed(host: string | undefined): boolean {
@@ -26,7 +27,7 @@ export class WebGuard {
 
   /**
    * Browsers always send Origin on WebSocket handshakes, so a foreign one is refused. A missing Origin
-   * means a non-browser client (the CLI, a bot): allowed here, and still held to the token.
+   * means a non-browser client (the CLI, a bot): allowed here, and still held to the credential.
    */
   originAllowed(origin: string | string[] | undefined): boolean {
     if (origin === undefined) return true;
@@ -34,10 +35,10 @@ export class WebGuard {
     return this.#origins.has(origin);
   }
 
-  tokenValid(candidate: unknown): boolean {
+  credentialValid(candidate: unknown): boolean {
     if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > 256) return false;
     // Compare fixed-length digests so neither length nor content leaks through timing.
-    return timingSafeEqual(digest(candidate), this.#tokenDigest);
+    return timingSafeEqual(digest(candidate), this.#credentialDigest);
   }
 
   requestAllowed(req: IncomingMessage): boolean {

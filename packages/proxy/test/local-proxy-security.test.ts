@@ -3,7 +3,7 @@
  * to run while the user browses hostile sites (threat 3).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, createServer as netCreateServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +83,7 @@ describe('D1 loopback only', () => {
   it('binds 127.0.0.1 and answers there (positive control)', async () => {
     const { proxy } = s.get();
     expect(proxy.address).toBe('127.0.0.1');
-    expect(proxy.url.startsWith(`http://127.0.0.1:${proxy.port}/#token=`)).toBe(true);
+    expect(proxy.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${proxy.port}/login#code=[A-Za-z0-9_-]{22}$`));
     expect(await tcpConnect('127.0.0.1', proxy.port)).toBe('connected');
   });
 
@@ -108,7 +108,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
 
   it('positive control: right Origin + right token over a raw WebSocket → connects and whoami answers', async () => {
     const { proxy, origin } = s.get();
-    const r = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.token } });
+    const r = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.credential } });
     expect(r.kind).toBe('connected');
     if (r.kind !== 'connected') return;
     const res = (await r.conn.call('whoami', {})) as { ok: boolean; me?: { handle: string } };
@@ -116,14 +116,14 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
     expect(res.me?.handle).toBe('d2user');
     r.conn.close();
     for (const o of [`http://localhost:${proxy.port}`, `http://[::1]:${proxy.port}`]) {
-      const r2 = await rawSocketIo(proxy.port, { origin: o, auth: { token: proxy.token } });
+      const r2 = await rawSocketIo(proxy.port, { origin: o, auth: { token: proxy.credential } });
       expect(r2.kind, o).toBe('connected');
       if (r2.kind !== 'refused') r2.conn.close();
     }
   });
 
   it('positive control: socket.io-client without Origin (CLI) and the right token → connects', async () => {
-    const r = await sioConnect(s.get().proxy.port, { token: s.get().proxy.token });
+    const r = await sioConnect(s.get().proxy.port, { token: s.get().proxy.credential });
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(await ask(r.socket, 'whoami', {})).toMatchObject({ ok: true });
@@ -134,7 +134,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
   for (const badOrigin of ['http://evil.test', 'null', 'https://127.0.0.1', 'http://127.0.0.1.evil.test']) {
     it(`D2: Origin ${badOrigin} on the WebSocket handshake is refused before any event, even with the right token`, async () => {
       const { proxy } = s.get();
-      const r = await rawSocketIo(proxy.port, { origin: badOrigin, auth: { token: proxy.token } });
+      const r = await rawSocketIo(proxy.port, { origin: badOrigin, auth: { token: proxy.credential } });
       if (r.kind === 'refused') {
         expect(r.status === null || r.status === 400 || r.status === 403).toBe(true);
         return;
@@ -150,9 +150,9 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
 
   it('D2: the same through socket.io-client with a forged Origin → connect_error, no session', async () => {
     const { proxy } = s.get();
-    const r = await sioConnect(proxy.port, { token: proxy.token, extraHeaders: { Origin: 'http://evil.test' } });
+    const r = await sioConnect(proxy.port, { token: proxy.credential, extraHeaders: { Origin: 'http://evil.test' } });
     expect(r.ok).toBe(false);
-    const good = await sioConnect(proxy.port, { token: proxy.token, extraHeaders: { Origin: s.get().origin } });
+    const good = await sioConnect(proxy.port, { token: proxy.credential, extraHeaders: { Origin: s.get().origin } });
     expect(good.ok).toBe(true); // positive control
     if (good.ok) good.socket.close();
   });
@@ -201,7 +201,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
         method: 'POST',
         path: '/socket.io/?EIO=4&transport=polling',
         headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' },
-        body: `40${JSON.stringify({ token: proxy.token })}`,
+        body: `40${JSON.stringify({ token: proxy.credential })}`,
       });
       expect(p.status).toBeGreaterThanOrEqual(400);
       expect(p.body).not.toContain('"sid"');
@@ -226,13 +226,13 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
     const { proxy } = s.get();
     const host = `attacker.test:${proxy.port}`;
     for (const origin of [`http://${host}`, undefined]) {
-      const r = await rawSocketIo(proxy.port, { host, ...(origin ? { origin } : {}), auth: { token: proxy.token } });
+      const r = await rawSocketIo(proxy.port, { host, ...(origin ? { origin } : {}), auth: { token: proxy.credential } });
       if (r.kind === 'refused') continue;
       expect(r.kind).toBe('connect_error');
       expect(await r.conn.call('whoami', {}, 500)).toBe('timeout');
       r.conn.close();
     }
-    const sio = await sioConnect(proxy.port, { token: proxy.token, extraHeaders: { Host: host } });
+    const sio = await sioConnect(proxy.port, { token: proxy.credential, extraHeaders: { Host: host } });
     expect(sio.ok).toBe(false);
   });
 
@@ -246,7 +246,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
   // middleware, so a foreign page cannot attach its WebSocket to a logged-in session.
   it('D2/D3: an existing session cannot be taken over by a sid "upgrade" from a foreign Origin/Host without a token', async () => {
     const { proxy, origin } = s.get();
-    const victim = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.token } });
+    const victim = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.credential } });
     expect(victim.kind).toBe('connected');
     if (victim.kind !== 'connected') return;
     try {
@@ -286,7 +286,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
 
   it('D4: prefix / suffix / case variants of the real token are refused; the token itself works (control)', async () => {
     const { proxy } = s.get();
-    const t = proxy.token;
+    const t = proxy.credential;
     for (const bad of [t.slice(0, -1), `${t}0`, t.toUpperCase() === t ? t.toLowerCase() : t.toUpperCase(), ` ${t}`]) {
       const r = await sioConnect(proxy.port, { token: bad });
       expect(r.ok).toBe(false);
@@ -302,7 +302,7 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
     const spy = await rawSocketIo(proxy.port, { origin, auth: { token: 'not-the-token' } });
     expect(spy.kind).toBe('connect_error');
     if (spy.kind !== 'connect_error') return;
-    const good = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.token } });
+    const good = await rawSocketIo(proxy.port, { origin, auth: { token: proxy.credential } });
     expect(good.kind).toBe('connected');
     if (good.kind !== 'connected') return;
     const secret = `PUSHED-${randomBytes(6).toString('hex')}`;
@@ -320,16 +320,17 @@ describe('D2 Origin / D3 Host / D4 token on the local API handshake', () => {
     good.conn.close();
   });
 
-  it('D4: the token is 256 bits and never appears in the proxy log', async () => {
+  it('D4: the CLI credential is 256 bits, is not in the printed login link, and never appears in the proxy log', async () => {
     const { proxy, logs } = s.get();
-    expect(proxy.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(proxy.url).toContain(proxy.token); // positive control: it is what we search for
+    expect(proxy.credential).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(proxy.accessFile, 'utf8')).toContain(proxy.credential); // positive control: it is what we search for
+    expect(findLeaks(proxy.credential, { url: proxy.url })).toEqual([]);
     const all = logs.join('\n');
-    expect(findLeaks(proxy.token, { log: all })).toEqual([]);
+    expect(findLeaks(proxy.credential, { log: all })).toEqual([]);
   });
 });
 
-describe('D4 token from a previous run', () => {
+describe('D4 CLI credential from a previous run', () => {
   let tmp: ReturnType<typeof tempDir>;
   let relay: Relay | null = null;
   beforeAll(() => {
@@ -340,12 +341,12 @@ describe('D4 token from a previous run', () => {
     tmp?.cleanup();
   });
 
-  it('a restart on the same data dir issues a new token; the old one is refused, the new one works; neither is logged', async () => {
+  it('a restart on the same data dir issues a new credential; the old one is refused, the new one works; neither is logged', async () => {
     relay = await relayIn(join(tmp.dir, 'relay'));
     const logs: string[] = [];
     const dataDir = join(tmp.dir, 'p');
     const first = await startProxy({ port: 0, serverUrl: relay.url, dataDir, handle: 'prevrun', log: (l) => logs.push(l) });
-    const oldToken = first.token;
+    const oldToken = first.credential;
     const ok1 = await sioConnect(first.port, { token: oldToken });
     expect(ok1.ok).toBe(true);
     if (ok1.ok) ok1.socket.close();
@@ -353,11 +354,11 @@ describe('D4 token from a previous run', () => {
 
     const second = await startProxy({ port: 0, serverUrl: relay.url, dataDir, handle: 'prevrun', log: (l) => logs.push(l) });
     try {
-      expect(second.token).not.toBe(oldToken);
+      expect(second.credential).not.toBe(oldToken);
       const old = await sioConnect(second.port, { token: oldToken });
       expect(old.ok).toBe(false);
       if (!old.ok) expect(old.error).toBe('ERR_PROXY_BAD_TOKEN');
-      const fresh = await sioConnect(second.port, { token: second.token });
+      const fresh = await sioConnect(second.port, { token: second.credential });
       expect(fresh.ok).toBe(true);
       if (fresh.ok) {
         const who = (await ask(fresh.socket, 'whoami', {})) as { ok: boolean; me: { handle: string } };
@@ -369,7 +370,7 @@ describe('D4 token from a previous run', () => {
     }
     const all = logs.join('\n');
     expect(findLeaks(oldToken, { log: all })).toEqual([]);
-    expect(findLeaks(second.token, { log: all })).toEqual([]);
+    expect(findLeaks(second.credential, { log: all })).toEqual([]);
   });
 });
 
@@ -377,7 +378,7 @@ describe('D5 cross-site form posts, D7/D8 headers, D9 traversal', () => {
   const s = setup('d5user');
 
   async function roomsList(): Promise<unknown> {
-    const r = await sioConnect(s.get().proxy.port, { token: s.get().proxy.token });
+    const r = await sioConnect(s.get().proxy.port, { token: s.get().proxy.credential });
     if (!r.ok) throw new Error(r.error);
     try {
       return await ask(r.socket, 'rooms.list', {});
@@ -391,7 +392,7 @@ describe('D5 cross-site form posts, D7/D8 headers, D9 traversal', () => {
     const before = await roomsList();
     expect(before).toMatchObject({ ok: true });
     const bodies: [string, string][] = [
-      ['application/x-www-form-urlencoded', `name=pwned&open=true&token=${proxy.token}`],
+      ['application/x-www-form-urlencoded', `name=pwned&open=true&token=${proxy.credential}`],
       ['text/plain', JSON.stringify({ event: 'rooms.create', name: 'pwned', open: true })],
       ['multipart/form-data; boundary=X', '--X\r\nContent-Disposition: form-data; name="name"\r\n\r\npwned\r\n--X--\r\n'],
     ];
@@ -519,7 +520,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
 
   it('D9: every read event answers, and none carries the identity key or the MLS group state', async () => {
     const { proxy } = s.get();
-    const r = await sioConnect(proxy.port, { token: proxy.token });
+    const r = await sioConnect(proxy.port, { token: proxy.credential });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const pushed: string[] = [];
@@ -577,7 +578,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
   it('E3: wrong types, extra fields, __proto__/constructor keys, bad ids, huge strings → ERR_PROXY_BAD_REQUEST; Object.prototype unchanged', async () => {
     const { proxy } = s.get();
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort();
-    const r = await rawSocketIo(proxy.port, { auth: { token: proxy.token } });
+    const r = await rawSocketIo(proxy.port, { auth: { token: proxy.credential } });
     expect(r.kind).toBe('connected');
     if (r.kind !== 'connected') return;
     const c = r.conn;
@@ -672,7 +673,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
     // Reserved socket.io event names sent by a client: socket.io-parser refuses the packet and closes
     // that connection; no handler runs and the proxy serves the next connection.
     for (const ev of ['connect', 'disconnect', 'disconnecting', 'connect_error', 'newListener', 'removeListener']) {
-      const rr = await rawSocketIo(proxy.port, { auth: { token: proxy.token } });
+      const rr = await rawSocketIo(proxy.port, { auth: { token: proxy.credential } });
       expect(rr.kind).toBe('connected');
       if (rr.kind !== 'connected') continue;
       rr.conn.send(`428${JSON.stringify([ev, { reason: 'forged' }])}`);
@@ -682,7 +683,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
       expect(rr.conn.frames.some((f) => f.startsWith('438')), ev).toBe(false);
       rr.conn.close();
     }
-    const again = await rawSocketIo(proxy.port, { auth: { token: proxy.token } });
+    const again = await rawSocketIo(proxy.port, { auth: { token: proxy.credential } });
     expect(again.kind).toBe('connected');
     if (again.kind === 'connected') {
       expect(await again.conn.call('whoami', {})).toMatchObject({ ok: true });
@@ -697,7 +698,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
 
   it('E3/E2: an oversize frame or a deeply nested payload closes or is refused; the proxy keeps answering new connections', async () => {
     const { proxy } = s.get();
-    const big = await rawSocketIo(proxy.port, { auth: { token: proxy.token } });
+    const big = await rawSocketIo(proxy.port, { auth: { token: proxy.credential } });
     expect(big.kind).toBe('connected');
     if (big.kind !== 'connected') return;
     big.conn.send(`421${JSON.stringify(['messages.send', { roomId: roomId || 'a'.repeat(32), text: 'x'.repeat(400_000) }])}`);
@@ -709,7 +710,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
     expect(closedOrAnswered).toBe('closed');
     big.conn.close();
 
-    const deep = await rawSocketIo(proxy.port, { auth: { token: proxy.token } });
+    const deep = await rawSocketIo(proxy.port, { auth: { token: proxy.credential } });
     expect(deep.kind).toBe('connected');
     if (deep.kind !== 'connected') return;
     const n = 100_000;
@@ -730,7 +731,7 @@ describe('D9 no private key or raw MLS state over the local API; E3 bad input', 
     deep.conn.close();
 
     // The proxy is alive and well; nothing from the oversize frame was stored.
-    const after = await sioConnect(proxy.port, { token: proxy.token });
+    const after = await sioConnect(proxy.port, { token: proxy.credential });
     expect(after.ok).toBe(true);
     if (!after.ok) return;
     expect(await ask(after.socket, 'whoami', {})).toMatchObject({ ok: true, me: { handle: 'd9user' } });

@@ -131,7 +131,7 @@ describe('WebGuard: Origin allowlist (D2, cross-site WebSocket hijacking)', () =
   });
 });
 
-describe('WebGuard: per-run token (D4)', () => {
+describe('WebGuard: per-run CLI credential (D4)', () => {
   beforeEach(() => {
     timing.calls.length = 0;
   });
@@ -139,15 +139,15 @@ describe('WebGuard: per-run token (D4)', () => {
   it('defaults to 256 random bits, different per instance', () => {
     const a = new WebGuard(PORT);
     const b = new WebGuard(PORT);
-    expect(a.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(a.token).not.toBe(b.token);
-    expect(a.tokenValid(a.token)).toBe(true);
-    expect(a.tokenValid(b.token)).toBe(false); // a previous run's token
+    expect(a.credential).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.credential).not.toBe(b.credential);
+    expect(a.credentialValid(a.credential)).toBe(true);
+    expect(a.credentialValid(b.credential)).toBe(false); // a previous run's token
   });
 
   it('accepts exactly the token; refuses near misses, wrong lengths, empty and non-strings', () => {
     const g = new WebGuard(PORT);
-    const t = g.token;
+    const t = g.credential;
     const flip = (t[0] === 'a' ? 'b' : 'a') + t.slice(1);
     const bad: unknown[] = [
       flip,
@@ -170,26 +170,26 @@ describe('WebGuard: per-run token (D4)', () => {
       Buffer.from(t),
       new String(t),
     ];
-    expect(g.tokenValid(t)).toBe(true);
-    for (const c of bad) expect(g.tokenValid(c), JSON.stringify(String(c)).slice(0, 40)).toBe(false);
+    expect(g.credentialValid(t)).toBe(true);
+    for (const c of bad) expect(g.credentialValid(c), JSON.stringify(String(c)).slice(0, 40)).toBe(false);
   });
 
   it('compares fixed-length digests in constant time, whatever the candidate length', () => {
     const g = new WebGuard(PORT, 'fixed-test-token');
-    expect(g.tokenValid('fixed-test-token')).toBe(true);
-    expect(g.tokenValid('f')).toBe(false);
-    expect(g.tokenValid('fixed-test-token-but-much-longer-than-the-real-one')).toBe(false);
-    expect(g.tokenValid('fixed-test-tokeX')).toBe(false);
+    expect(g.credentialValid('fixed-test-token')).toBe(true);
+    expect(g.credentialValid('f')).toBe(false);
+    expect(g.credentialValid('fixed-test-token-but-much-longer-than-the-real-one')).toBe(false);
+    expect(g.credentialValid('fixed-test-tokeX')).toBe(false);
     // Every string candidate went through timingSafeEqual on equal-length buffers (no early exit on length).
     expect(timing.calls).toHaveLength(4);
     for (const [a, b] of timing.calls) expect(a).toBe(b);
   });
 
-  it('uses an explicit token when given one (tests only)', () => {
+  it('uses an explicit credential when given one (tests only)', () => {
     const g = new WebGuard(PORT, 'abc123');
-    expect(g.token).toBe('abc123');
-    expect(g.tokenValid('abc123')).toBe(true);
-    expect(g.tokenValid('abc124')).toBe(false);
+    expect(g.credential).toBe('abc123');
+    expect(g.credentialValid('abc123')).toBe(true);
+    expect(g.credentialValid('abc124')).toBe(false);
   });
 });
 
