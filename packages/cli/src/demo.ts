@@ -16,7 +16,9 @@ export async function runDemo(dataDir: string): Promise<void> {
   console.log(`Sealroom demo: relay on ${serverUrl} (SQLite in ${join(dataDir, 'server')})`);
   console.log(`Sealroom proxy for alice: ${alice.url}`);
   console.log(`Sealroom proxy for bob: ${bob.url}`);
-  console.log('Open both URLs. As alice: create a room, invite "bob" (or make it open and join by id as bob), and chat.');
+  console.log('Open both links (each works once, for 5 minutes; `sealroom open --proxy DIR` prints a new one, DIR being');
+  console.log(`${join(dataDir, 'alice')} or ${join(dataDir, 'bob')}). As alice: create a room, invite "bob" (or make it open and join`);
+  console.log('by id as bob), and chat.');
   console.log('Ctrl-C stops everything.');
   await closeOnSignal([relay, alice, bob], (s) => console.error(s));
 }

@@ -1,31 +1,48 @@
 import { io, type Socket } from 'socket.io-client';
 import { CliErrorCode, SealroomError, type Ack, type LocalClientEvents, type LocalServerEvents } from '@sealroom/protocol';
+import { readAccessFile } from '@sealroom/proxy';
 
 type Req<E extends keyof LocalClientEvents> = Parameters<LocalClientEvents[E]>[0];
 type Res<E extends keyof LocalClientEvents> = Extract<Parameters<Parameters<LocalClientEvents[E]>[1]>[0], { ok: true }>;
 
-/** Split the URL a proxy printed (`http://127.0.0.1:3003/#token=…`) into origin and token. */
-export function parseProxyUrl(raw: string): { origin: string; token: string } {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new SealroomError(CliErrorCode.Usage, `not a URL: ${raw}`);
+/**
+ * `--proxy` / `SEALROOM_PROXY` name a proxy's data directory (or its access file), never a URL: a secret in
+ * argv or the environment of a command line is readable by every local user through the process list.
+ */
+export function checkProxyTarget(target: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) || target.includes('#token=')) {
+    throw new SealroomError(
+      CliErrorCode.Usage,
+      '--proxy/SEALROOM_PROXY now name the proxy\'s data directory (e.g. .sealroom/proxy-3003), not a URL: ' +
+        'a token on the command line is visible to other local users in the process list. ' +
+        'The proxy writes its address and credential to DIR/proxy-access.json (mode 0600).',
+    );
   }
-  const token = new URLSearchParams(u.hash.replace(/^#/, '')).get('token');
-  if (!token) throw new SealroomError(CliErrorCode.Usage, 'the proxy URL has no #token=…; use the URL the proxy printed');
-  return { origin: u.origin, token };
+  return target;
+}
+
+/** Where the proxy whose data directory (or access file) is `target` listens, and the credential it wrote there. */
+export function resolveProxy(target: string): { origin: string; credential: string } {
+  const found = readAccessFile(checkProxyTarget(target));
+  if (found.ok) return { origin: found.access.url, credential: found.access.credential };
+  const why = {
+    missing: `no running proxy found: ${found.path} does not exist (start \`sealroom proxy\`, or point --proxy/SEALROOM_PROXY at its data directory)`,
+    unreadable: `cannot read ${found.path} (it is the proxy owner's, mode 0600)`,
+    malformed: `${found.path} is not a proxy access file`,
+  }[found.why];
+  throw new SealroomError(CliErrorCode.ProxyUnreachable, why);
 }
 
 /** A scripting connection to a running proxy, through the same local API the web UI uses. */
 export class LocalApiClient {
   private constructor(readonly socket: Socket<LocalServerEvents, LocalClientEvents>) {}
 
-  static async connect(proxyUrl: string, timeoutMs = 5000): Promise<LocalApiClient> {
-    const { origin, token } = parseProxyUrl(proxyUrl);
+  /** `target`: the proxy's data directory or access file (see resolveProxy). */
+  static async connect(target: string, timeoutMs = 5000): Promise<LocalApiClient> {
+    const { origin, credential } = resolveProxy(target);
     const socket: Socket<LocalServerEvents, LocalClientEvents> = io(origin, {
       transports: ['websocket'],
-      auth: { token },
+      auth: { token: credential },
       reconnection: false,
       timeout: timeoutMs,
     });
@@ -36,7 +53,7 @@ export class LocalApiClient {
         const code = /ERR_PROXY_\w+/.exec(e.message)?.[0];
         reject(
           code
-            ? new SealroomError(code as never, code === 'ERR_PROXY_BAD_TOKEN' ? 'the proxy refused the token (is it from this run?)' : e.message)
+            ? new SealroomError(code as never, code === 'ERR_PROXY_BAD_TOKEN' ? 'the proxy refused the credential (is the access file from an older run?)' : e.message)
             : new SealroomError(CliErrorCode.ProxyUnreachable, `proxy unreachable at ${origin}`),
         );
       });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliErrorCode, SealroomError } from '@sealroom/protocol';
+import { checkProxyTarget } from './local-api-client.js';
 import { scriptCommand, SCRIPT_COMMANDS } from './script-commands.js';
 import { closeOnSignal, DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT, runProxy, runServer } from './run-parts.js';
 
@@ -11,12 +12,16 @@ Run the parts:
                                                           relay (default 3001, data .sealroom/server);
                                                           limits and defaults: docs/protocol.md "Limits"
   sealroom proxy [PORT] [SERVER_URL] [--data DIR] [--handle NAME] [--auto-accept none|verified]
-                                                          your local crypto agent + web UI (default 3003);
+                                                          your local crypto agent + web UI (default 3003,
+                                                          data .sealroom/proxy-PORT); prints a one-time
+                                                          login link for the browser (works once, 5 min);
                                                           --auto-accept verified joins invitations from
                                                           verified contacts without asking (default none)
   sealroom demo [--data DIR]                              server + proxies for alice and bob
 
-Script a running proxy (--proxy URL or SEALROOM_PROXY=URL, the URL the proxy printed):
+Script a running proxy: --proxy DIR or SEALROOM_PROXY=DIR names its data directory (default
+.sealroom/proxy-3003), where it keeps its address and credential (proxy-access.json, mode 0600):
+  sealroom open                                           print a fresh one-time login link for the browser
   sealroom whoami
   sealroom rooms list [--json]
   sealroom rooms create NAME [--open]
@@ -113,10 +118,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (SCRIPT_COMMANDS.has(cmd)) {
-      const proxyUrl = values.proxy ?? process.env['SEALROOM_PROXY'];
-      if (!proxyUrl) throw new SealroomError(CliErrorCode.Usage, 'no proxy: pass --proxy URL or set SEALROOM_PROXY');
+      // Same default as `sealroom proxy` with no arguments; an empty SEALROOM_PROXY counts as unset.
+      const target = checkProxyTarget(values.proxy || process.env['SEALROOM_PROXY'] || `.sealroom/proxy-${DEFAULT_PROXY_PORT}`);
       const flags = { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false, number: values.number };
-      return await scriptCommand(proxyUrl, cmd, rest, flags);
+      return await scriptCommand(target, cmd, rest, flags);
     }
     throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd} (try sealroom --help)`);
   } catch (e) {

@@ -1,4 +1,4 @@
-import { CliErrorCode, SealroomError, type ChatMessage } from '@sealroom/protocol';
+import { CliErrorCode, SealroomError, loginLinkAnswer, type ChatMessage } from '@sealroom/protocol';
 import { CONTACT_COMMANDS, planContactCommand } from './contact-commands.js';
 import { planEventsCommand } from './event-commands.js';
 import { formatMember, formatMessage, formatRoom, jsonLine, messageJson } from './format.js';
@@ -8,7 +8,7 @@ import { need, untilStopped, usageError, type ScriptFlags, type ScriptRun } from
 
 export type { ScriptFlags } from './_script.js';
 
-export const SCRIPT_COMMANDS = new Set(['whoami', 'rooms', 'members', 'send', 'messages', 'invites', 'events', ...CONTACT_COMMANDS]);
+export const SCRIPT_COMMANDS = new Set(['whoami', 'open', 'rooms', 'members', 'send', 'messages', 'invites', 'events', ...CONTACT_COMMANDS]);
 
 /**
  * Check a scripting command's arguments and return what it will do. Throws a usage error (exit 2) before
@@ -25,6 +25,16 @@ export function planScriptCommand(cmd: string, args: string[], f: ScriptFlags): 
         const { me } = await api.call('whoami', {});
         if (f.json) out(jsonLine(me));
         else out(`${me.handle ?? '(no identity yet)'}  ${me.fingerprint ?? ''}  relay ${me.server} ${me.connected ? 'connected' : 'disconnected'}`);
+        return 0;
+      };
+    case 'open':
+      need(args, 0, 'open [--proxy DIR]');
+      return async (api, out) => {
+        const { url } = await api.call('session.login-link', {});
+        // The line is pasted into a browser: hold the proxy's answer to the link's exact shape.
+        const link = loginLinkAnswer.safeParse({ url });
+        if (!link.success) throw new SealroomError(CliErrorCode.ProxyUnreachable, 'the proxy answered something that is not a login link');
+        out(link.data.url);
         return 0;
       };
     case 'rooms':
@@ -134,10 +144,13 @@ function planRoomsCommand(args: string[], f: ScriptFlags): ScriptRun {
   }
 }
 
-/** Run one scripting command against the proxy at `proxyUrl`: one local-API call (or a stream, for --follow). */
-export async function scriptCommand(proxyUrl: string, cmd: string, args: string[], f: ScriptFlags): Promise<number> {
+/**
+ * Run one scripting command against the proxy whose data directory (or access file) is `proxy`: one
+ * local-API call (or a stream, for --follow).
+ */
+export async function scriptCommand(proxy: string, cmd: string, args: string[], f: ScriptFlags): Promise<number> {
   const run = planScriptCommand(cmd, args, f);
-  const api = await LocalApiClient.connect(proxyUrl);
+  const api = await LocalApiClient.connect(proxy);
   try {
     return await run(api, (s) => process.stdout.write(`${s}\n`));
   } finally {

@@ -43,8 +43,8 @@ async function run(args: string[], env: Record<string, string | undefined> = {})
 }
 
 describe('usage errors exit 2, before anything connects', () => {
-  // An address nothing listens on: a command that got as far as connecting would exit 1 (unreachable).
-  const env = { SEALROOM_PROXY: 'http://127.0.0.1:9/#token=x' };
+  // A data directory with no proxy: a command that got as far as connecting would exit 1 (unreachable).
+  const env = { SEALROOM_PROXY: '/nonexistent/sealroom-test-proxy' };
   it.each([
     [['contacts', 'extra'], 'contacts [--json]'],
     [['safety-number'], 'safety-number HANDLE [--json]'],
@@ -63,6 +63,7 @@ describe('usage errors exit 2, before anything connects', () => {
     [['rooms', 'nope'], 'rooms list|create|join|rejoin|invite|remove|leave'],
     [['rooms', 'rejoin'], 'rooms rejoin ROOM_ID'],
     [['trust', 'bob', '--number', DIGITS], '--number is only for verify'],
+    [['open', 'now'], 'open [--proxy DIR]'],
   ])('sealroom %j', async (args, usage) => {
     const r = await run(args, env);
     expect(r.code).toBe(2);
@@ -78,6 +79,27 @@ describe('usage errors exit 2, before anything connects', () => {
     const r = await run(['verify', 'bob', '--number', DIGITS], env);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^sealroom: ERR_CLI_PROXY_UNREACHABLE: /);
+  });
+});
+
+describe('open', () => {
+  const link = 'http://127.0.0.1:3003/login#code=AAAAAAAAAAAAAAAAAAAAAA';
+
+  it('asks the proxy for a login link and prints exactly that line', async () => {
+    const { api, calls } = fakeApi(() => ({ ok: true, url: link }));
+    const lines: string[] = [];
+    expect(await planScriptCommand('open', [], flags())(api, (l) => lines.push(l))).toBe(0);
+    expect(calls).toEqual([['session.login-link', {}]]);
+    expect(lines).toEqual([link]);
+  });
+
+  it('refuses to print an answer that is not a loopback login link (a line the user pastes into a browser)', async () => {
+    for (const url of ['http://evil.test/login#code=AAAAAAAAAAAAAAAAAAAAAA', `${link}\n<alice> hi`, 'javascript:alert(1)']) {
+      const { api } = fakeApi(() => ({ ok: true, url }));
+      const lines: string[] = [];
+      await expect(planScriptCommand('open', [], flags())(api, (l) => lines.push(l))).rejects.toMatchObject({ code: 'ERR_CLI_PROXY_UNREACHABLE' });
+      expect(lines).toEqual([]);
+    }
   });
 });
 
