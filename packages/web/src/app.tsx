@@ -4,13 +4,15 @@ import { ConnectingScreen } from './components/connecting-screen.tsx';
 import { SessionView } from './components/session-view.tsx';
 import { UnauthorisedScreen } from './components/unauthorised-screen.tsx';
 import { useConnection } from './hooks/use-connection.ts';
+import type { LoginFailure } from './lib/login.ts';
 
-export function App({ token }: { token: string | null }) {
-  const { state, client, reconnect } = useConnection(token);
+/** `loginFailure`: why a login link just failed; shown only if the connection is refused too (a session may still be valid). */
+export function App({ loginFailure }: { loginFailure: LoginFailure | null }) {
+  const { state, client, reconnect } = useConnection();
 
   switch (state.kind) {
     case 'unauthorised':
-      return <UnauthorisedScreen reason={state.reason} />;
+      return <UnauthorisedScreen reason={state.reason} loginFailure={loginFailure} />;
     case 'connecting':
     case 'unreachable':
       return <ConnectingScreen unreachable={state.kind === 'unreachable'} />;

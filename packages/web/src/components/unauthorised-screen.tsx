@@ -1,12 +1,19 @@
+import type { LoginFailure } from '../lib/login.ts';
 import { StatusScreen } from './status-screen.tsx';
 
-export function UnauthorisedScreen({ reason }: { reason: string }) {
+export function UnauthorisedScreen({ reason, loginFailure }: { reason: string; loginFailure: LoginFailure | null }) {
   return (
-    <StatusScreen title="Not authorised" testId="unauthorised">
+    <StatusScreen title="Not signed in" testId="unauthorised">
       <p>This page could not connect to your local Sealroom proxy.</p>
+      {loginFailure !== null && (
+        <p data-testid="login-failure">
+          The login link did not work: {loginFailure.message} (<code>{loginFailure.code}</code>)
+        </p>
+      )}
       <p>
-        <strong>Open the URL the proxy printed</strong> when it started (it looks like{' '}
-        <code>http://127.0.0.1:PORT/#token=…</code>). The token in it is what lets this page talk to the proxy.
+        <strong>Open a login link</strong>: <code>sealroom proxy</code> prints one when it starts, and{' '}
+        <code>sealroom open</code> (add <code>--proxy DIR</code> for a data directory other than the default) prints a
+        fresh one. Each link works once, for 5 minutes; after that this browser stays signed in, across proxy restarts.
       </p>
       <p className="muted">
         Reason: <code>{reason}</code>

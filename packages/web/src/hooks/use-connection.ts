@@ -9,7 +9,7 @@ import type { LocalApiClient, LocalSocket } from '../api/local-api-client.ts';
  * - connected: `session` counts (re)connections so that data is reloaded after a proxy restart
  * - lost: was connected, socket.io is reconnecting
  * - closed: the proxy disconnected us on purpose
- * - unauthorised: the proxy refused the handshake (bad or missing token, bad origin)
+ * - unauthorised: the proxy refused the handshake (no or a bad session cookie, bad origin)
  */
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -21,15 +21,16 @@ export type ConnectionState =
 
 export type Connection = { state: ConnectionState; client: LocalApiClient | null; reconnect: () => void };
 
-export function useConnection(token: string | null): Connection {
+/**
+ * The browser authenticates by the proxy's HttpOnly session cookie, which the WebSocket handshake carries
+ * by itself: it survives a proxy restart, so after one socket.io's reconnection simply succeeds.
+ */
+export function useConnection(): Connection {
   const [socket, setSocket] = useState<LocalSocket | null>(null);
-  const [state, setState] = useState<ConnectionState>(
-    token === null ? { kind: 'unauthorised', reason: 'no token in the address' } : { kind: 'connecting' },
-  );
+  const [state, setState] = useState<ConnectionState>({ kind: 'connecting' });
 
   useEffect(() => {
-    if (token === null) return;
-    const s: LocalSocket = io({ transports: ['websocket'], auth: { token }, reconnectionDelayMax: 3000 });
+    const s: LocalSocket = io({ transports: ['websocket'], reconnectionDelayMax: 3000 });
     let session = 0;
     s.on('connect', () => {
       session += 1;
@@ -50,7 +51,7 @@ export function useConnection(token: string | null): Connection {
       s.disconnect();
       setSocket(null);
     };
-  }, [token]);
+  }, []);
 
   const client = useMemo(() => (socket === null ? null : createLocalApiClient(socket)), [socket]);
   const reconnect = useMemo(() => () => socket?.connect(), [socket]);
