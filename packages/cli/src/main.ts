@@ -17,6 +17,8 @@ Run the parts:
                                                           login link for the browser (works once, 5 min);
                                                           --auto-accept verified joins invitations from
                                                           verified contacts without asking (default none)
+                 [--passphrase-file PATH]                 seal the data directory with the passphrase in
+                                                          PATH (or SEALROOM_PASSPHRASE): docs/security.md
   sealroom demo [--data DIR]                              server + proxies for alice and bob
 
 Script a running proxy: --proxy DIR or SEALROOM_PROXY=DIR names its data directory (default
@@ -71,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
         follow: { type: 'boolean' },
         number: { type: 'string' },
         'auto-accept': { type: 'string' },
+        'passphrase-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -107,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
         autoAccept,
         dataDir: values.data ?? `.sealroom/proxy-${p}`,
         ...(values.handle !== undefined ? { handle: values.handle } : {}),
+        passphrase: { file: values['passphrase-file'], env: process.env['SEALROOM_PASSPHRASE'] },
       });
       console.log(`Sealroom proxy for ${proxy.client.handle ?? '(new user: open the URL to pick a handle)'}: ${proxy.url}`);
       await closeOnSignal([proxy], (s) => console.error(s));

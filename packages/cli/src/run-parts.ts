@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CliErrorCode, SealroomError } from '@sealroom/protocol';
 import { parseLimitOverrides, startRelay } from '@sealroom/server';
 import type { AutoAccept } from '@sealroom/client';
-import { startProxy, type RunningProxy } from '@sealroom/proxy';
+import { startProxy, type ProxyOptions, type RunningProxy } from '@sealroom/proxy';
 
 export const DEFAULT_SERVER_PORT = 3001;
 export const DEFAULT_PROXY_PORT = 3003;
@@ -72,6 +72,7 @@ export async function runProxy(o: {
   handle?: string;
   label?: string;
   autoAccept?: AutoAccept;
+  passphrase?: ProxyOptions['passphrase'];
 }): Promise<RunningProxy> {
   return startProxy({
     port: o.port,
@@ -79,6 +80,7 @@ export async function runProxy(o: {
     ...(o.autoAccept !== undefined ? { autoAccept: o.autoAccept } : {}),
     dataDir: resolve(o.dataDir),
     ...(o.handle !== undefined ? { handle: o.handle } : {}),
+    ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
     log: (l) => console.error(`[${o.label ?? 'proxy'}] ${l}`),
   });
 }

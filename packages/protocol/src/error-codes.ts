@@ -52,6 +52,12 @@ export const ProxyErrorCode = {
   UnknownInvitation: 'ERR_PROXY_UNKNOWN_INVITATION',
   UnknownContact: 'ERR_PROXY_UNKNOWN_CONTACT',
   SafetyNumberMismatch: 'ERR_PROXY_SAFETY_NUMBER_MISMATCH',
+  /** The passphrase does not unlock this data directory's store key (or `store-key.json` was altered). */
+  BadPassphrase: 'ERR_PROXY_BAD_PASSPHRASE',
+  /** The data directory is protected by a passphrase and none was given. */
+  PassphraseRequired: 'ERR_PROXY_PASSPHRASE_REQUIRED',
+  /** The store key is missing, malformed, or does not open `proxy.db`. */
+  BadStoreKey: 'ERR_PROXY_BAD_STORE_KEY',
   Internal: 'ERR_PROXY_INTERNAL',
 } as const;
 export type ProxyErrorCode = (typeof ProxyErrorCode)[keyof typeof ProxyErrorCode];

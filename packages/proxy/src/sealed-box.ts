@@ -1,6 +1,4 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MlsErrorCode, SealroomError } from '@sealroom/protocol';
 
 const VERSION = 1;
@@ -8,22 +6,15 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * Encryption at rest for the proxy's database: AES-256-GCM (node:crypto), a fresh 96-bit IV per record,
- * and the record's table and key as AAD so a row cannot be moved to another place undetected.
- * The key lives in `master.key` (mode 0600) beside the database: a copied or backed-up database alone
- * reveals nothing. Protecting against theft of the whole data directory needs a passphrase or the OS
- * keychain (docs/security.md).
+ * Per-record encryption inside the (itself encrypted) proxy database: AES-256-GCM (node:crypto), a fresh
+ * 96-bit IV per record, and the record's table and key as AAD so a row cannot be moved to another place
+ * undetected. Kept under SQLCipher as a second layer that binds records to their rows, and because records
+ * written by 0.1 are sealed this way. The key is the data directory's store key (store-key.ts): wrapped by the
+ * passphrase, or in `master.key` when there is none (docs/security.md "At rest").
  */
 export class SealedBox {
   constructor(private readonly key: Uint8Array) {
     if (key.length !== 32) throw new RangeError('key: expected 32 bytes');
-  }
-
-  static openOrCreate(dataDir: string): SealedBox {
-    const p = join(dataDir, 'master.key');
-    if (!existsSync(p)) writeFileSync(p, randomBytes(32), { mode: 0o600, flag: 'wx' });
-    chmodSync(p, 0o600);
-    return new SealedBox(readFileSync(p));
   }
 
   seal(plain: Uint8Array, aad: string): Buffer {

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClientErrorCode, SealroomError, fromBase64, toBase64, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
+import { ClientErrorCode, ProxyErrorCode, SealroomError, fromBase64, toBase64, type ChatMessage, type SecurityEvent } from '@sealroom/protocol';
 import {
   contactMatches,
   type ClientStore,
@@ -15,6 +15,8 @@ import {
   type RoomWrite,
 } from '@sealroom/client';
 import { SealedBox } from './sealed-box.js';
+import { STORE_KEY_FILE, type KdfParams } from './store-key-file.js';
+import { databaseKey, PLAIN_KEY_FILE, unlockStoreKey } from './store-key.js';
 
 type StoredContact = Omit<ContactRecord, 'identityKey' | 'pendingKey'> & { identityKey: string; pendingKey: string | null };
 type StoredInvitation = Omit<InvitationRecord, 'group'> & { group: string };
@@ -38,23 +40,86 @@ CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, body BL
 `;
 const SCHEMA_VERSION = 2;
 
+export type SqliteClientStoreOptions = {
+  /** Protect the data directory with this passphrase (or unlock it); see unlockStoreKey. */
+  passphrase?: string | undefined;
+  /** scrypt cost for a newly protected directory (tests only); default DEFAULT_KDF. */
+  kdf?: KdfParams | undefined;
+};
+
+const DB_FILE = 'proxy.db';
+/** Every file this store creates in the data directory; each is made 0600 (SQLite gives -wal/-shm the db file's mode). */
+const OWN_FILES = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, `${DB_FILE}-journal`, PLAIN_KEY_FILE, STORE_KEY_FILE] as const;
+const SQLITE_PLAIN_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+function isPlaintextSqlite(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SQLITE_PLAIN_MAGIC.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SQLITE_PLAIN_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * The proxy's ClientStore on SQLite (better-sqlite3, WAL, synchronous=FULL). Everything secret or
- * private — identity key, key package private halves, MLS state, message text, outbox — is sealed with
- * AES-256-GCM (see SealedBox). Each `writeRoom` is one transaction.
+ * Open `proxy.db` encrypted page by page (SQLCipher 4 format through SQLite3 Multiple Ciphers) under a raw
+ * 256-bit key — no SQLCipher PBKDF2, the key is already derived. A 0.1 database in the clear is encrypted in
+ * place on first open (PRAGMA rekey, which needs a rollback journal, not WAL).
+ */
+function openEncrypted(path: string, key: Buffer): Database.Database {
+  // Created 0600 before SQLite sees it, so that SQLite creates -wal and -shm 0600 too (it copies the db's mode).
+  if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600));
+  chmodSync(path, 0o600);
+  const plaintext = isPlaintextSqlite(path);
+  const db = new Database(path);
+  try {
+    const hexKey = `"x'${key.toString('hex')}'"`;
+    if (plaintext) db.pragma('journal_mode = DELETE');
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 4');
+    db.pragma(`${plaintext ? 'rekey' : 'key'} = ${hexKey}`);
+    // Temporary tables and sort spills stay in memory: SQLite3MC does not encrypt temp files.
+    db.pragma('temp_store = MEMORY');
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      throw new SealroomError(ProxyErrorCode.BadStoreKey, `${DB_FILE} does not open with this directory's store key`, { cause: e });
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/**
+ * The proxy's ClientStore on SQLite, encrypted as a whole (SQLCipher 4 pages: AES-256-CBC + HMAC-SHA512,
+ * via better-sqlite3-multiple-ciphers; WAL, synchronous=FULL), so ids, handles, names and times are not
+ * readable either. Inside it, everything secret or private — identity key, key package private halves, MLS
+ * state, message text, outbox, contacts — is also sealed per record with AES-256-GCM (see SealedBox), which
+ * binds each record to its row. Both keys come from one store key: wrapped by the passphrase when there is
+ * one, else in `master.key` beside the database (docs/security.md "At rest"). Each `writeRoom` is one
+ * transaction.
  */
 export class SqliteClientStore implements ClientStore {
   readonly #db: Database.Database;
   readonly #box: SealedBox;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, opts: SqliteClientStoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.#box = SealedBox.openOrCreate(dataDir);
-    this.#db = new Database(join(dataDir, 'proxy.db'));
+    // mkdir's mode does not apply to a directory that already existed (or under a loose umask).
+    chmodSync(dataDir, 0o700);
+    const dbPath = join(dataDir, DB_FILE);
+    const storeKey = unlockStoreKey(dataDir, { passphrase: opts.passphrase, databaseExists: existsSync(dbPath), kdf: opts.kdf });
+    this.#box = new SealedBox(storeKey);
+    this.#db = openEncrypted(dbPath, databaseKey(storeKey));
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = FULL');
     this.#db.exec(SCHEMA);
     this.#migrate();
+    // Files from 0.1 (or a copy) may be 0644; ours are 0600 whether or not they existed.
+    for (const f of OWN_FILES) if (existsSync(join(dataDir, f))) chmodSync(join(dataDir, f), 0o600);
   }
 
   /** v1 → v2: the TOFU pins become contacts in state `new` (sealed like everything else). */

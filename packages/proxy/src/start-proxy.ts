@@ -11,6 +11,7 @@ import { LoginCodes } from './login-codes.js';
 import { registerLocalApi } from './local-api.js';
 import { ensurePrivateDir } from './private-file.js';
 import { loadOrCreateSessionKey } from './session-key.js';
+import { readPassphrase, type PassphraseSource } from './passphrase-source.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
 import { sendStatus, serveStatic } from './static-files.js';
 import { WebGuard } from './web-guard.js';
@@ -29,6 +30,8 @@ export type ProxyOptions = {
   loginCodeTtlMs?: number;
   /** Clock for login codes and session cookies (tests only). */
   now?: () => number;
+  /** Seal the data directory with a passphrase (`--passphrase-file`, `SEALROOM_PASSPHRASE`); none: `master.key` beside the db. */
+  passphrase?: PassphraseSource;
   log?: (line: string) => void;
 };
 
@@ -52,7 +55,7 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 /** Start the user's local crypto agent: the client engine, the local API and the web UI, on 127.0.0.1 only. */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
   const log = opts.log ?? (() => {});
-  const store = new SqliteClientStore(opts.dataDir);
+  const store = new SqliteClientStore(opts.dataDir, { passphrase: readPassphrase(opts.passphrase ?? {}) });
   // The credential and the session key live here; the store may have found the directory already made.
   ensurePrivateDir(opts.dataDir);
   const now = opts.now ?? Date.now;

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeIdentity, generateIdentity } from '@sealroom/mls';
 import { fromBase64, type ChatMessage } from '@sealroom/protocol';
 import type { OutboxItem, RoomRecord } from '@sealroom/client';
 import { SealedBox, SqliteClientStore, WebGuard } from '@sealroom/proxy';
 import { tempDir } from '../../../e2e/harness.js';
+import { databaseKey, unlockStoreKey } from '../src/store-key.js';
 import { base64Needles, describeLeaks, findLeaks } from '../../../e2e/security/leak-search.js';
 import type * as NodeCrypto from 'node:crypto';
 
@@ -256,6 +257,16 @@ function message(roomId: string, text: string, seq: number | null): ChatMessage 
   return { id: hex32(), roomId, sender: 'alice', text, time: Date.now(), seq, state: seq === null ? 'sending' : 'received', own: false };
 }
 
+/** The store's database opened behind its back, with its page key: for tampering with rows directly. */
+function openRaw(dir: string): Database.Database {
+  const key = databaseKey(unlockStoreKey(dir, { databaseExists: true }));
+  const db = new Database(join(dir, 'proxy.db'));
+  db.pragma("cipher = 'sqlcipher'");
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.toString('hex')}'"`);
+  return db;
+}
+
 describe('SqliteClientStore', () => {
   let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => {
@@ -324,7 +335,7 @@ describe('SqliteClientStore', () => {
     try {
       await store.writeRoom({ room: roomRecord(a, 'room A', 1, randomBytes(32)) });
       await store.writeRoom({ room: roomRecord(b, 'room B', 1, randomBytes(32)) });
-      const raw = new Database(join(tmp.dir, 'proxy.db'));
+      const raw = openRaw(tmp.dir);
       try {
         const rec = raw.prepare('SELECT record FROM rooms WHERE room_id = ?').get(a) as { record: Buffer };
         raw.prepare('UPDATE rooms SET record = ? WHERE room_id = ?').run(rec.record, b);
@@ -374,9 +385,16 @@ describe('SqliteClientStore', () => {
         const leaks = findLeaks(secret, live);
         expect(leaks, describeLeaks(typeof secret === 'string' ? secret : 'key bytes', leaks)).toEqual([]);
       }
-      // Positive controls: the search does find what is stored in the clear.
-      expect(findLeaks(roomId, live).length).toBeGreaterThan(0);
-      expect(findLeaks(kpPublic, live).length).toBeGreaterThan(0);
+      // Ids and public key packages are no longer in the clear either (the whole file is SQLCipher pages)…
+      expect(findLeaks(roomId, live)).toEqual([]);
+      expect(findLeaks(kpPublic, live)).toEqual([]);
+      // …while the database, opened with its key, does hold them (positive control for the search).
+      const raw = openRaw(tmp.dir);
+      try {
+        expect(raw.prepare('SELECT room_id FROM rooms').pluck().all()).toEqual([roomId]);
+      } finally {
+        raw.close();
+      }
     } finally {
       await store.close();
     }
@@ -386,7 +404,7 @@ describe('SqliteClientStore', () => {
       const leaks = findLeaks(secret, closed);
       expect(leaks, describeLeaks(typeof secret === 'string' ? secret : 'signKey', leaks)).toEqual([]);
     }
-    expect(findLeaks(roomId, closed).length).toBeGreaterThan(0);
+    expect(findLeaks(roomId, closed)).toEqual([]);
 
     // A fresh store on the same directory (same master.key) reads it all back.
     const again = new SqliteClientStore(tmp.dir);
@@ -408,7 +426,7 @@ describe('SqliteClientStore', () => {
     expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600);
   });
 
-  it('master.key is 32 bytes, mode 0600, and without it the records cannot be opened', async () => {
+  it('master.key is 32 bytes, mode 0600, and another key opens nothing (ERR_PROXY_BAD_STORE_KEY)', async () => {
     const { statSync, writeFileSync } = await import('node:fs');
     const store = new SqliteClientStore(tmp.dir);
     const roomId = hex32();
@@ -418,11 +436,6 @@ describe('SqliteClientStore', () => {
     expect(readFileSync(keyPath).length).toBe(32);
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
     writeFileSync(keyPath, randomBytes(32));
-    const other = new SqliteClientStore(tmp.dir);
-    try {
-      await expect(other.getRoom(roomId)).rejects.toThrow();
-    } finally {
-      await other.close();
-    }
+    expect(() => new SqliteClientStore(tmp.dir)).toThrow(expect.objectContaining({ code: 'ERR_PROXY_BAD_STORE_KEY' }));
   });
 });
