@@ -11,7 +11,7 @@ import {
   type LogEntry,
   type SecurityEventKind,
 } from '@sealroom/protocol';
-import { decodeGroup, encodeGroup, epochOf, membersOf, peekContentType, processIncoming, type Group } from '@sealroom/mls';
+import { decodeGroup, encodeGroup, epochOf, inspectFraming, membersOf, peekContentType, processIncoming, type Group } from '@sealroom/mls';
 import type { ContactWrite, NewSecurityEvent, RoomRecord, RoomWrite } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { externalCommitRefusal } from './external-commit-rules.js';
@@ -110,6 +110,14 @@ export async function processEntry(ctx: EngineContext, room: RoomRecord, entry: 
   }
 
   if (entry.kind === 'commit') {
+    // A commit made in an epoch this device has already left is a replay, or was built on a stale GroupInfo
+    // the relay served: an honest relay accepts one commit per epoch, at the room's epoch (RFC 9420 §14).
+    // Ignored and reported, never a reason to stop the room (0.1 went out of sync for good on one replay).
+    const made = commitEpochOf(entry.data);
+    if (made !== null && made < BigInt(epochOf(group))) {
+      warn('replay', ClientErrorCode.BadPayload, `the relay delivered a commit of epoch ${made} at seq ${entry.seq}, but this room is at epoch ${epochOf(group)}: a replay, or a commit made from a stale copy of the room; ignored`, entry.sender);
+      return done();
+    }
     // Someone else's commit won this epoch: any commit of ours from the same epoch is dead.
     next.pendingCommit = null;
     const stop = (code: string, text: string, kind: SecurityEventKind = 'commit-refused', handle: string | null = null) => {
@@ -284,4 +292,13 @@ function banList(room: RoomRecord, added: readonly string[], removed: readonly s
 function pruneLeaves(room: RoomRecord, group: Group): void {
   const inTree = new Set(membersOf(group).map((m) => m.handle));
   room.pendingLeaves = room.pendingLeaves.filter((h) => inTree.has(h));
+}
+
+/** The epoch a commit was made in, from its clear framing (RFC 9420 §6); null if it does not decode. */
+function commitEpochOf(data: string): bigint | null {
+  try {
+    return inspectFraming(fromBase64(data)).epoch;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 import {
+  ClientErrorCode,
   MlsErrorCode,
   ProxyErrorCode,
   SealroomError,
@@ -10,7 +11,7 @@ import {
   type WelcomeEnvelope,
   type ContactState,
 } from '@sealroom/protocol';
-import { decodeGroup, encodeGroup, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients, type Group } from '@sealroom/mls';
+import { decodeGroup, encodeGroup, epochOf, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients, type Group } from '@sealroom/mls';
 import type { ContactWrite, InvitationRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import { verdictError, verdictEvents } from './identity-gate.js';
@@ -82,6 +83,13 @@ export class Invitations {
     // The relay files Welcomes under a room id; the group id inside is what counts. A mismatch would let
     // the relay make us keep two copies of one group (and reuse its keys).
     if (toHex(groupIdOf(group)) !== w.roomId) throw new SealroomError(MlsErrorCode.BadMessage, 'welcome is for another room');
+    // A Welcome into an epoch this device has already seen of the room (it was a member, left, declined or
+    // was removed since), or no newer than an invitation it holds, is a replay: a relay bringing back a
+    // room the user left. A real new invitation always starts a later epoch (RFC 9420 §12.4.3.1).
+    const joined = epochOf(group);
+    const seen = Math.max((await ctx.store.getRoom(w.roomId))?.epoch ?? -1, await this.#pendingEpoch(w.roomId));
+    if (joined <= seen)
+      throw new SealroomError(ClientErrorCode.BadPayload, `a replayed invitation: it joins epoch ${joined}, and this device has already seen epoch ${seen} of the room`);
     const members = membersOf(group);
     const verdict = await ctx.gate.check(members, members);
     await ctx.security.reportAll(verdictEvents(verdict, w.roomId, 'an invitation'));
@@ -125,6 +133,12 @@ export class Invitations {
     });
     if (auto) await this.sync.syncLocked(w.roomId);
     else await this.#changed();
+  }
+
+  /** The epoch of the invitation this device holds for the room, or -1. */
+  async #pendingEpoch(roomId: string): Promise<number> {
+    const inv = await this.ctx.store.getInvitation(roomId);
+    return inv === null ? -1 : epochOf(decodeGroup(inv.group, this.ctx.config));
   }
 
   /** The invitation becomes a room, with its new contacts, in one write. Call holding the room's lock. */
