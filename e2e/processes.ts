@@ -76,3 +76,21 @@ export function runSealroom(args: string[], timeoutMs = 30_000): Promise<{ code:
     });
   });
 }
+
+/**
+ * Login links for the proxy whose data directory is `proxyDir`: the one it printed first (a code works
+ * once), then fresh ones from `sealroom open --proxy DIR`.
+ */
+export function loginLinks(printed: string, proxyDir: string): () => Promise<string> {
+  let first: string | null = printed;
+  return async () => {
+    if (first !== null) {
+      const link = first;
+      first = null;
+      return link;
+    }
+    const r = await runSealroom(['open', '--proxy', proxyDir]);
+    if (r.code !== 0) throw new Error(`sealroom open --proxy ${proxyDir} → ${r.code}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+}

@@ -46,14 +46,15 @@ describe('CLI output cannot be forged (real relay and proxy processes)', () => {
   const procs: Spawned[] = [];
   const followers: ChildProcess[] = [];
   let relayUrl = '';
-  let bobUrl = '';
+  /** bob's data directory: the CLI finds his proxy's address and credential there. */
+  let bobDir = '';
   let mallory: SealroomClient;
   let roomId = '';
 
   /** `sealroom ARGS` against bob's proxy (named by SEALROOM_PROXY, never in argv). */
   const bob = (args: string[], timeoutMs = 30_000) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [SEALROOM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SEALROOM_PROXY: bobUrl, NO_COLOR: '1' } });
+      const child = spawn(process.execPath, [SEALROOM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SEALROOM_PROXY: bobDir, NO_COLOR: '1' } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -65,7 +66,7 @@ describe('CLI output cannot be forged (real relay and proxy processes)', () => {
       });
     });
   const follow = (args: string[]) => {
-    const child = spawn(process.execPath, [SEALROOM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SEALROOM_PROXY: bobUrl, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [SEALROOM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SEALROOM_PROXY: bobDir, NO_COLOR: '1' } });
     followers.push(child);
     const out: { stdout: string; stderr: string; exit: number | null | 'running' } = { stdout: '', stderr: '', exit: 'running' };
     child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString('utf8')));
@@ -88,7 +89,7 @@ describe('CLI output cannot be forged (real relay and proxy processes)', () => {
     relayUrl = relay.line[1]!;
     const p = await spawnSealroom(['proxy', String(await freePort()), relayUrl, '--data', join(dir, 'bob'), '--handle', 'bob'], /Sealroom proxy for bob: (\S+)/);
     procs.push(p);
-    bobUrl = p.line[1]!;
+    bobDir = join(dir, 'bob');
     mallory = await device(relayUrl, join(dir, 'mallory'), 'mallory');
     roomId = (await mallory.createRoom('Forgery', false)).roomId;
     await mallory.invite(roomId, 'bob');

@@ -29,9 +29,9 @@ describe('sealroom trust: a changed key is held until accepted', () => {
       new RegExp(`Sealroom proxy for ${handle}: (\\S+)`),
     );
     procs.push(p);
-    return p.line[1]!;
+    return join(tmp.dir, dir); // the CLI reads the proxy's address and credential from its data directory
   };
-  const as = (url: string, args: string[]) => runSealroom([...args, '--proxy', url]);
+  const as = (proxyDir: string, args: string[]) => runSealroom([...args, '--proxy', proxyDir]);
   const ok = async (url: string, args: string[]) => {
     const r = await as(url, args);
     if (r.code !== 0) throw new Error(`sealroom ${args.join(' ')} → ${r.code}: ${r.stderr}`);

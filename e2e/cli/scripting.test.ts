@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,11 @@ import { SEALROOM_BIN, freePort, runSealroom, spawnSealroom, type Spawned } from
 describe('sealroom scripting commands against running proxies', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sealroom-cli-'));
   const procs: Spawned[] = [];
+  // Each proxy is named by its data directory: the CLI reads address and credential from the 0600 file there.
   let alice = '';
   let bob = '';
   let carol = '';
-  const as = (url: string, args: string[]) => runSealroom([...args, '--proxy', url]);
+  const as = (proxyDir: string, args: string[]) => runSealroom([...args, '--proxy', proxyDir]);
   const ok = async (url: string, args: string[]) => {
     const r = await as(url, args);
     if (r.code !== 0) throw new Error(`sealroom ${args.join(' ')} → ${r.code}: ${r.stderr}`);
@@ -47,7 +48,7 @@ describe('sealroom scripting commands against running proxies', () => {
     const start = async (h: string) => {
       const p = await spawnSealroom(['proxy', String(await freePort()), url, '--data', join(dir, h), '--handle', h], new RegExp(`Sealroom proxy for ${h}: (\\S+)`));
       procs.push(p);
-      return p.line[1]!;
+      return join(dir, h);
     };
     [alice, bob, carol] = [await start('alice'), await start('bob'), await start('carol')];
   });
@@ -196,13 +197,30 @@ describe('sealroom scripting commands against running proxies', () => {
     }
   });
 
+  it('open prints a fresh one-time login link on the proxy\'s address, different each time', async () => {
+    const a = await ok(alice, ['open']);
+    const b = await ok(alice, ['open']);
+    const origin = String((JSON.parse(readFileSync(join(alice, 'proxy-access.json'), 'utf8')) as { url: string }).url);
+    expect(a).toMatch(new RegExp(`^${origin.replace(/\./g, '\\.')}/login#code=[A-Za-z0-9_-]{22}$`));
+    expect(b).not.toBe(a);
+  });
+
   it('errors: one line naming the problem, non-zero exit', async () => {
     const unknown = await as(alice, ['send', 'f'.repeat(32), 'x']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(`sealroom: ERR_PROXY_UNKNOWN_ROOM: unknown room ${'f'.repeat(32)}\n`);
-    const badToken = await runSealroom(['whoami', '--proxy', alice.replace(/token=\w+/, 'token=' + '0'.repeat(64))]);
+    // An access file with a wrong (e.g. a previous run's) credential.
+    const stale = join(dir, 'stale-access.json');
+    const access = JSON.parse(readFileSync(join(alice, 'proxy-access.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(stale, JSON.stringify({ ...access, credential: '0'.repeat(64) }), { mode: 0o600 });
+    const badToken = await runSealroom(['whoami', '--proxy', stale]);
     expect(badToken.code).toBe(1);
     expect(badToken.stderr).toMatch(/^sealroom: ERR_PROXY_BAD_TOKEN: .+\n$/);
+    // The old way, a URL with the token in argv, is refused before anything connects, saying why.
+    const url = `${String(access['url'])}/#token=${String(access['credential'])}`;
+    const inArgv = await runSealroom(['whoami', '--proxy', url]);
+    expect(inArgv.code).toBe(2);
+    expect(inArgv.stderr).toMatch(/^sealroom: ERR_CLI_USAGE: .*data directory.*process list.*\n$/);
     const room = await ok(alice, ['rooms', 'create', 'Closed']);
     const notMember = await as(bob, ['send', room, 'hi']);
     expect(notMember.code).toBe(1);

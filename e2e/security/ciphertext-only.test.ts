@@ -168,38 +168,41 @@ describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
     relayPort = Number(new URL(rm[1]!).port);
     expect(relayPort).toBeGreaterThan(0);
 
-    const proxyRe = (h: string) => new RegExp(`Sealroom proxy for ${h}: (http://127\\.0\\.0\\.1:\\d+/#token=[0-9a-f]+)`);
+    const proxyRe = (h: string) => new RegExp(`Sealroom proxy for ${h}: (http://127\\.0\\.0\\.1:\\d+/login#code=[A-Za-z0-9_-]+)`);
     const [{ long: alice, match: am }, { long: bob, match: bm }] = await Promise.all([
       startLong('alice', ['proxy', '0', relayUrl, '--data', aliceDir, '--handle', 'alice'], proxyRe('alice')),
       startLong('bob', ['proxy', '0', relayUrl, '--data', bobDir, '--handle', 'bob'], proxyRe('bob')),
     ]);
     const aliceUrl = am[1]!;
     const bobUrl = bm[1]!;
-    const tokens = [aliceUrl, bobUrl].map((u) => new URLSearchParams(new URL(u).hash.slice(1)).get('token')!);
+    // The CLI credentials (read now: a clean stop removes the access files) and the printed login codes.
+    const credentialOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'proxy-access.json'), 'utf8')) as { credential: string }).credential;
+    const credentials = { alice: credentialOf(aliceDir), bob: credentialOf(bobDir) };
+    const tokens = [credentials.alice, credentials.bob, ...[aliceUrl, bobUrl].map((u) => new URLSearchParams(new URL(u).hash.slice(1)).get('code')!)];
 
     // The scripted chat.
-    const roomId = await cliOk(['rooms', 'create', roomName, '--proxy', aliceUrl]);
+    const roomId = await cliOk(['rooms', 'create', roomName, '--proxy', aliceDir]);
     expect(roomId).toMatch(/^[0-9a-f]{32}$/);
-    await cliOk(['rooms', 'invite', roomId, 'bob', '--proxy', aliceUrl]);
-    await until('bob to be invited', async () => (await cliOk(['invites', '--json', '--proxy', bobUrl])).includes(roomId), 20_000);
-    await cliOk(['invites', 'accept', roomId, '--proxy', bobUrl]);
+    await cliOk(['rooms', 'invite', roomId, 'bob', '--proxy', aliceDir]);
+    await until('bob to be invited', async () => (await cliOk(['invites', '--json', '--proxy', bobDir])).includes(roomId), 20_000);
+    await cliOk(['invites', 'accept', roomId, '--proxy', bobDir]);
     await until(
       'bob to join and learn the room name',
       async () => {
-        const rooms = JSON.parse(await cliOk(['rooms', 'list', '--json', '--proxy', bobUrl])) as { roomId: string; name: string | null }[];
+        const rooms = JSON.parse(await cliOk(['rooms', 'list', '--json', '--proxy', bobDir])) as { roomId: string; name: string | null }[];
         return rooms.some((r) => r.roomId === roomId && r.name === roomName);
       },
       20_000,
     );
-    await cliOk(['send', roomId, markers.alice1, '--proxy', aliceUrl]);
-    await cliOk(['send', roomId, markers.bob1, '--proxy', bobUrl]);
-    await cliOk(['send', roomId, markers.alice2, '--proxy', aliceUrl]);
+    await cliOk(['send', roomId, markers.alice1, '--proxy', aliceDir]);
+    await cliOk(['send', roomId, markers.bob1, '--proxy', bobDir]);
+    await cliOk(['send', roomId, markers.alice2, '--proxy', aliceDir]);
 
     // Positive control: bob reads every marker in clear text through his own proxy.
     const seen = await until(
       'bob to see every marker',
       async () => {
-        const lines = (await cliOk(['messages', roomId, '--json', '--proxy', bobUrl])).split('\n').filter(Boolean);
+        const lines = (await cliOk(['messages', roomId, '--json', '--proxy', bobDir])).split('\n').filter(Boolean);
         const texts = lines.map((l) => (JSON.parse(l) as { text: string }).text);
         return Object.values(markers).every((m) => texts.includes(m)) ? texts : null;
       },
@@ -271,10 +274,10 @@ describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
       const leaks = findLeaks(secret, haystacks);
       if (leaks.length) problems.push(describeLeaks(label, leaks));
     }
-    // The proxies' tokens never go to the relay.
+    // The proxies' CLI credentials and login codes never go to the relay.
     for (const t of tokens) {
       const leaks = findLeaks(t, haystacks);
-      if (leaks.length) problems.push(describeLeaks('proxy token', leaks));
+      if (leaks.length) problems.push(describeLeaks('proxy credential or login code', leaks));
     }
     expect(problems.join('\n')).toBe('');
 
@@ -293,11 +296,11 @@ describe('B1 ciphertext only: a scripted chat through CLI processes', () => {
         if (leaks.length) atRest.push(describeLeaks(`${who}: ${label}`, leaks));
       }
       expect(atRest.join('\n')).toBe('');
-      // The proxy's own stderr log carries neither the token nor message text.
+      // The proxy's output carries neither its CLI credential nor (beyond the one printed link) its login code, nor message text.
       const proxy = who === 'alice' ? alice : bob;
-      const stderrOnly = proxy.output().replace(url, '');
-      const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token')!;
-      expect(findLeaks(token, { log: stderrOnly }), `${who} log`).toEqual([]);
+      expect(findLeaks(credentials[who], { log: proxy.output() }), `${who} log`).toEqual([]);
+      const code = new URLSearchParams(new URL(url).hash.slice(1)).get('code')!;
+      expect(findLeaks(code, { log: proxy.output().replace(url, '') }), `${who} log`).toEqual([]);
       for (const m of Object.values(markers)) expect(findLeaks(m, { log: proxy.output() }), `${who} log`).toEqual([]);
     }
   }, 90_000);
