@@ -85,6 +85,7 @@ describe('a passphrase-protected proxy data directory', () => {
       'identity private key': signKey,
       'store key': storeKey,
       'database key': databaseKey(storeKey),
+      passphrase: PASS,
     };
     const atRest = filesOf(aliceDir);
     expect(atRest.size).toBeGreaterThanOrEqual(2);
