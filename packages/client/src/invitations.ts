@@ -14,6 +14,7 @@ import {
 import { decodeGroup, encodeGroup, epochOf, fingerprint, groupIdOf, joinFromWelcome, membersOf, ownLeafIndex, welcomeRecipients, type Group } from '@sealroom/mls';
 import type { ContactWrite, InvitationRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
+import type { Held } from './keyed-mutex.js';
 import { verdictError, verdictEvents } from './identity-gate.js';
 import { newRoom } from './room-record.js';
 import { summarize, type RoomSync } from './room-sync.js';
@@ -48,11 +49,11 @@ export class Invitations {
   /** A Welcome from the relay (push or list). Always acked once handled, so junk cannot pile up. */
   async receive(w: WelcomeEnvelope): Promise<void> {
     const { ctx } = this;
-    await ctx.mutex.run(w.roomId, async () => {
+    await ctx.mutex.run(w.roomId, async (held) => {
       const existing = await ctx.store.getRoom(w.roomId);
       if (!existing || (existing.status !== 'active' && existing.status !== 'held')) {
         try {
-          await this.#process(w);
+          await this.#process(held, w);
         } catch (e) {
           // Junk, not for us, or a credential we refuse: nothing to retry. Say so, and drop it.
           await ctx.security.report({
@@ -73,7 +74,8 @@ export class Invitations {
    * Open the Welcome; enter the room at once if auto-accept allows it, else keep it as an invitation. The
    * decision comes first, so an invitation the user can see is one that waits for the user.
    */
-  async #process(w: WelcomeEnvelope): Promise<void> {
+  async #process(held: Held, w: WelcomeEnvelope): Promise<void> {
+    held.assert(w.roomId);
     const { ctx } = this;
     const data = fromBase64(w.data);
     let kp = null;
@@ -118,7 +120,7 @@ export class Invitations {
     const inviterState = invitedBy === null ? undefined : (await ctx.contacts.states([invitedBy])).get(invitedBy)?.state;
     const auto = verdict.kind === 'ok' && shouldAutoAccept(this.autoAccept, verdict.kind, inviterState);
     const what = inv.name === null ? 'a room' : `"${inv.name}"`;
-    if (auto) await this.#enter(inv, group, verdict.contacts);
+    if (auto) await this.#enter(held, inv, group, verdict.contacts);
     else await ctx.store.putInvitation(inv);
     // A one-time key package is used once (RFC 9420 §16.8); the last-resort one stays.
     if (!kp.lastResort) await ctx.store.deleteKeyPackage(kp.ref);
@@ -131,7 +133,7 @@ export class Invitations {
         ? `joined ${what} automatically: ${invitedBy ?? 'someone'} is a verified contact (--auto-accept verified)`
         : `${invitedBy ?? 'someone'} invited you to ${what}; accept or decline it`,
     });
-    if (auto) await this.sync.syncLocked(w.roomId);
+    if (auto) await this.sync.syncHeld(held);
     else await this.#changed();
   }
 
@@ -141,8 +143,9 @@ export class Invitations {
     return inv === null ? -1 : epochOf(decodeGroup(inv.group, this.ctx.config));
   }
 
-  /** The invitation becomes a room, with its new contacts, in one write. Call holding the room's lock. */
-  async #enter(inv: InvitationRecord, group: Group, contacts: ContactWrite[]): Promise<void> {
+  /** The invitation becomes a room, with its new contacts, in one write. */
+  async #enter(held: Held, inv: InvitationRecord, group: Group, contacts: ContactWrite[]): Promise<void> {
+    held.assert(inv.roomId);
     const { ctx } = this;
     const room = newRoom(inv.roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
     await ctx.store.writeRoom({ room, contacts, invitationDelete: inv.roomId });
@@ -173,7 +176,7 @@ export class Invitations {
   /** Join: the invitation becomes a room (with its new contacts, in one write), then catches up. */
   async accept(roomId: string): Promise<RoomSummary> {
     const { ctx, sync } = this;
-    await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async (held) => {
       const inv = await this.#get(roomId);
       const group = decodeGroup(inv.group, ctx.config);
       const members = membersOf(group);
@@ -187,8 +190,8 @@ export class Invitations {
         await ctx.security.reportAll(verdictEvents(verdict, roomId, 'accepting an invitation'));
         throw verdictError(verdict);
       }
-      await this.#enter(inv, group, verdict.contacts);
-      await sync.syncLocked(roomId);
+      await this.#enter(held, inv, group, verdict.contacts);
+      await sync.syncHeld(held);
     });
     await this.#changed();
     return summarize(ctx, await sync.room(roomId));

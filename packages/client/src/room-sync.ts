@@ -16,6 +16,7 @@ import {
 import { commitChanges, encodeGroup, encryptApplication, hasPendingProposals, membersOf, proposedRemovals, type Group, type MemberInfo } from '@sealroom/mls';
 import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
+import type { Held } from './keyed-mutex.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
 import { expectOk } from './relay-connection.js';
 import { randomId } from './random-id.js';
@@ -71,8 +72,8 @@ export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
 
 /**
  * Keeps each room's state in step with the relay's log: catch-up, live entries, our own commits (with
- * retry when another commit wins the epoch) and the outbox. Every method named *Locked must run inside
- * `ctx.mutex.run(roomId, …)`.
+ * retry when another commit wins the epoch) and the outbox. A method that touches a room's state takes the
+ * room's `Held` lock (only `ctx.mutex.run` hands one out), so it cannot be called without holding it.
  */
 export class RoomSync {
   constructor(
@@ -111,7 +112,8 @@ export class RoomSync {
   }
 
   /** Apply one entry (already known to be the next one) and persist the result atomically. */
-  async applyLocked(room: RoomRecord, entry: LogEntry): Promise<RoomRecord> {
+  async apply(held: Held, room: RoomRecord, entry: LogEntry): Promise<RoomRecord> {
+    held.assert(room.roomId);
     const before = room.status;
     let r = await processEntry(this.ctx, room, entry);
     // A contact another operation changed meanwhile: decide this entry again with what is stored now.
@@ -135,16 +137,18 @@ export class RoomSync {
 
   /** A live entry pushed by the relay. Gaps trigger a fetch; old entries are ignored (dedupe by seq). */
   async onEntry(entry: LogEntry): Promise<void> {
-    await this.ctx.mutex.run(entry.roomId, async () => {
+    await this.ctx.mutex.run(entry.roomId, async (held) => {
       const room = await this.ctx.store.getRoom(entry.roomId);
       if (!room || room.status !== 'active' || entry.seq <= room.lastSeq) return;
-      if (entry.seq === room.lastSeq + 1) await this.applyLocked(room, entry);
-      else await this.syncLocked(entry.roomId);
+      if (entry.seq === room.lastSeq + 1) await this.apply(held, room, entry);
+      else await this.syncHeld(held);
     });
   }
 
   /** Catch up from the last durable sequence number (architecture.md "Reconnect"). */
-  async syncLocked(roomId: string): Promise<RoomRecord> {
+  async syncHeld(held: Held): Promise<RoomRecord> {
+    held.assert();
+    const roomId = held.key;
     let room = await this.room(roomId);
     for (;;) {
       if (room.status !== 'active') return room;
@@ -189,7 +193,7 @@ export class RoomSync {
           room = { ...room, lastSeq: e.seq - 1 };
           await this.ctx.store.writeRoom({ room });
         }
-        room = await this.applyLocked(room, e);
+        room = await this.apply(held, room, e);
       }
       if (room.status !== 'active' || room.lastSeq >= res.lastSeq) return room;
       // The relay says its log goes further but handed out nothing new: it is withholding the tail.
@@ -200,7 +204,7 @@ export class RoomSync {
   }
 
   async sync(roomId: string): Promise<RoomRecord> {
-    return this.ctx.mutex.run(roomId, () => this.syncLocked(roomId));
+    return this.ctx.mutex.run(roomId, (held) => this.syncHeld(held));
   }
 
   /**
@@ -210,9 +214,9 @@ export class RoomSync {
    */
   async runCommit(roomId: string, plan: (room: RoomRecord, group: Group) => Promise<CommitPlan | null>): Promise<number | null> {
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-      const outcome = await this.ctx.mutex.run(roomId, async (): Promise<{ seq: number | null } | 'retry'> => {
-        await this.flushPendingCommitLocked(roomId);
-        let room = await this.syncLocked(roomId);
+      const outcome = await this.ctx.mutex.run(roomId, async (held): Promise<{ seq: number | null } | 'retry'> => {
+        await this.flushPendingCommit(held);
+        let room = await this.syncHeld(held);
         if (room.status !== 'active') throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${roomId}`);
         const group = this.ctx.groups.get(room);
         const p = await plan(room, group);
@@ -246,7 +250,7 @@ export class RoomSync {
         await this.ctx.store.writeRoom({ room });
         const res = await this.sendCommit(roomId, pending);
         if (res.ok) {
-          await this.syncLocked(roomId); // applies our commit, and anything before it, in log order
+          await this.syncHeld(held); // applies our commit, and anything before it, in log order
           return { seq: res.seq };
         }
         // Only a permanent refusal proves the commit never took effect; otherwise keep it pending (it may
@@ -277,12 +281,14 @@ export class RoomSync {
   }
 
   /** After a reconnect: resend a commit whose ack we never saw, byte for byte (the relay dedupes by msgId). */
-  async flushPendingCommitLocked(roomId: string): Promise<void> {
+  async flushPendingCommit(held: Held): Promise<void> {
+    held.assert();
+    const roomId = held.key;
     const room = await this.room(roomId);
     if (!room.pendingCommit) return;
     const res = await this.sendCommit(roomId, room.pendingCommit);
     if (res.ok) {
-      await this.syncLocked(roomId);
+      await this.syncHeld(held);
     } else if (PERMANENT.has(res.code)) {
       // Rejected for good: the commit never took effect anywhere.
       await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
@@ -297,16 +303,22 @@ export class RoomSync {
    */
   async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string): Promise<number> {
     this.assertNoChangedKeys(await this.activeRoom(roomId));
-    await this.commitPendingProposals(roomId);
-    const item = await this.ctx.mutex.run(roomId, async () => {
-      const room = await this.activeRoom(roomId);
-      this.assertNoChangedKeys(room);
-      // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
-      // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
-      const { plain, room: chained } = nextOwnChain(room, payload);
-      return this.encryptIntoOutboxLocked(chained, msgId, plain, local ? [local] : []);
-    });
-    return this.deliver(item);
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      await this.commitPendingProposals(roomId);
+      const item = await this.ctx.mutex.run(roomId, async (held) => {
+        const room = await this.activeRoom(roomId);
+        this.assertNoChangedKeys(room);
+        // Checked again in the critical section that encrypts: a proposal that arrived since the commit
+        // above must be committed first (RFC 9420 §12.2), so give the lock back and go round again.
+        if (hasPendingProposals(this.ctx.groups.get(room))) return null;
+        // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
+        // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
+        const { plain, room: chained } = nextOwnChain(room, payload);
+        return this.encryptIntoOutbox(held, chained, msgId, plain, local ? [local] : []);
+      });
+      if (item) return this.deliver(item);
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up: proposals kept arriving faster than they could be committed');
   }
 
   /** A member's key changed and the user has not accepted it: nothing is encrypted to that room. */
@@ -335,7 +347,8 @@ export class RoomSync {
     await this.runCommit(roomId, async (_r, g) => (hasPendingProposals(g) ? {} : null));
   }
 
-  private async encryptIntoOutboxLocked(room: RoomRecord, msgId: string, plain: string, messages: ChatMessage[]): Promise<OutboxItem> {
+  private async encryptIntoOutbox(held: Held, room: RoomRecord, msgId: string, plain: string, messages: ChatMessage[]): Promise<OutboxItem> {
+    held.assert(room.roomId);
     const group = this.ctx.groups.get(room);
     const { group: next, message } = await encryptApplication(group, new TextEncoder().encode(plain));
     const bytes = encodeGroup(next);
@@ -367,15 +380,15 @@ export class RoomSync {
       }
       // Never accepted: the old ciphertext is discarded and the same payload encrypted in the new epoch.
       await this.commitPendingProposals(item.roomId).catch(() => undefined);
-      const again = await this.ctx.mutex.run(item.roomId, async () => {
-        const room = await this.syncLocked(item.roomId);
+      const again = await this.ctx.mutex.run(item.roomId, async (held) => {
+        const room = await this.syncHeld(held);
         const still = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
         if (!still) return null;
         if (room.status !== 'active') {
-          await this.markFailedLocked(room, item);
+          await this.markFailedIn(held, room, item);
           throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${item.roomId}`);
         }
-        return this.encryptIntoOutboxLocked(room, item.msgId, item.plain, []);
+        return this.encryptIntoOutbox(held, room, item.msgId, item.plain, []);
       });
       if (!again) {
         const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
@@ -401,10 +414,11 @@ export class RoomSync {
   }
 
   private async markFailed(item: OutboxItem): Promise<void> {
-    await this.ctx.mutex.run(item.roomId, async () => this.markFailedLocked(await this.room(item.roomId), item));
+    await this.ctx.mutex.run(item.roomId, async (held) => this.markFailedIn(held, await this.room(item.roomId), item));
   }
 
-  private async markFailedLocked(room: RoomRecord, item: OutboxItem): Promise<void> {
+  private async markFailedIn(held: Held, room: RoomRecord, item: OutboxItem): Promise<void> {
+    held.assert(room.roomId);
     const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
     await this.save(room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
   }

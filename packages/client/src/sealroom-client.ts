@@ -55,7 +55,7 @@ import { SecurityLog } from './security-log.js';
 import type { UnchainedPayload } from './history-chain.js';
 import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import { KeyedMutex, type Held } from './keyed-mutex.js';
 import { replenishKeyPackages } from './key-package-pool.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
@@ -226,9 +226,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     for (const r of await ctx.store.listRooms()) {
       if (r.status !== 'active') continue;
       await ctx.mutex
-        .run(r.roomId, async () => {
-          await sync.flushPendingCommitLocked(r.roomId);
-          await sync.syncLocked(r.roomId);
+        .run(r.roomId, async (held) => {
+          await sync.flushPendingCommit(held);
+          await sync.syncHeld(held);
         })
         .catch((e: unknown) => this.#warn(r.roomId, e));
       this.#checkPendingLeaves(r.roomId, 0);
@@ -334,12 +334,12 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   /** Join an open room by external commit (RFC 9420 §12.4.3.2), retrying if the epoch moves under us. */
   async joinRoom(roomId: string): Promise<RoomSummary> {
     const { ctx, sync } = this.#need();
-    await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async (held) => {
       const existing = await ctx.store.getRoom(roomId);
       if (existing?.status === 'active' || existing?.status === 'held')
         throw new SealroomError(ProxyErrorCode.AlreadyMember, 'already a member of this room');
-      if (existing?.status === 'out-of-sync') return this.#rejoinLocked(existing);
-      const { group, seq, contacts } = await this.#externalJoinLocked(roomId, false);
+      if (existing?.status === 'out-of-sync') return this.#rejoin(held, existing);
+      const { group, seq, contacts } = await this.#externalJoin(held, false);
       const room = newRoom(roomId, group, { name: null, open: true, lastSeq: seq });
       await ctx.store.writeRoom({ room, contacts });
       await ctx.contacts.written(contacts);
@@ -357,24 +357,27 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
    */
   async rejoin(roomId: string): Promise<RoomSummary> {
     const { ctx, sync } = this.#need();
-    await ctx.mutex.run(roomId, async () => this.#rejoinLocked(await sync.room(roomId)));
+    await ctx.mutex.run(roomId, async (held) => this.#rejoin(held, await sync.room(roomId)));
     return summarize(ctx, await sync.room(roomId));
   }
 
-  async #rejoinLocked(room: RoomRecord): Promise<void> {
+  async #rejoin(held: Held, room: RoomRecord): Promise<void> {
+    held.assert(room.roomId);
     const { ctx, sync } = this.#need();
     if (room.status !== 'out-of-sync') throw new SealroomError(ProxyErrorCode.BadRequest, `room ${room.roomId} is ${room.status}, not out of sync`);
     if (!room.open)
       throw new SealroomError(ProxyErrorCode.BadRequest, 'this room is invite-only: ask a member to remove you and invite you again');
-    const { group, seq, contacts } = await this.#externalJoinLocked(room.roomId, true);
+    const { group, seq, contacts } = await this.#externalJoin(held, true);
     const next: RoomRecord = { ...transition(room, { type: 'rejoined' }), group: encodeGroup(group), epoch: epochOf(group), lastSeq: seq, pendingCommit: null };
     await ctx.store.writeRoom({ room: next, contacts });
     await ctx.contacts.written(contacts);
     await sync.save(next);
   }
 
-  /** Fetch the GroupInfo, check every credential in it, and get an external commit accepted. Holding the room's lock. */
-  async #externalJoinLocked(roomId: string, resync: boolean): Promise<{ group: Group; seq: number; contacts: ContactWrite[] }> {
+  /** Fetch the GroupInfo, check every credential in it, and get an external commit accepted. */
+  async #externalJoin(held: Held, resync: boolean): Promise<{ group: Group; seq: number; contacts: ContactWrite[] }> {
+    held.assert();
+    const roomId = held.key;
     const { ctx } = this.#need();
     for (let attempt = 0; attempt < 6; attempt++) {
       const asked = await ctx.relay.request('room.info', { roomId: roomId as RoomId });
@@ -489,9 +492,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   /** Propose our own removal (another member commits it), then stop following the room. */
   async leave(roomId: string): Promise<void> {
     const { ctx, sync } = this.#need();
-    await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async (held) => {
       for (let attempt = 0; attempt < 6; attempt++) {
-        const room = await sync.syncLocked(roomId);
+        const room = await sync.syncHeld(held);
         if (room.status !== 'active') break;
         const group = ctx.groups.get(room);
         if (membersOf(group).length > 1) {
@@ -556,11 +559,11 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       // Only rooms waiting on this contact; one held on another contact stays held.
       if (r.status !== 'held' || !(r.heldFor ?? []).includes(handle)) continue;
       await ctx.mutex
-        .run(r.roomId, async () => {
+        .run(r.roomId, async (held) => {
           const room = await sync.room(r.roomId);
           if (room.status !== 'held') return;
           await sync.save(transition(room, { type: 'resume' }));
-          await sync.syncLocked(r.roomId);
+          await sync.syncHeld(held);
         })
         .catch((e: unknown) => this.#warn(r.roomId, e));
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedMutex } from '../src/keyed-mutex.js';
+import { KeyedMutex, type Held } from '../src/keyed-mutex.js';
 
 describe('KeyedMutex', () => {
   it('runs work for one key strictly one at a time, in order', async () => {
@@ -38,4 +38,22 @@ describe('KeyedMutex', () => {
     await expect(m.run('x', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await m.run('x', async () => 'after')).toBe('after');
   });
+
+  it('hands each run a lock token that proves it is held: another key, or a token kept past its run, is refused', async () => {
+    const m = new KeyedMutex();
+    let kept: Held | null = null;
+    await m.run('room-a', async (held) => {
+      held.assert();
+      held.assert('room-a');
+      expect(() => held.assert('room-b')).toThrow(/room room-b touched without its lock \(holding room-a\)/);
+      kept = held;
+    });
+    expect(() => kept!.assert()).toThrow(/lock already released/);
+    try {
+      kept!.assert();
+    } catch (e) {
+      expect((e as { code?: string }).code).toBe('ERR_CLIENT_INTERNAL');
+    }
+  });
 });
+
