@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, spawnSealroom, type Spawned } from '../processes.js';
+import { freePort, loginLinks, spawnSealroom, type Spawned } from '../processes.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 
 const run = chromiumAvailable();
@@ -12,9 +12,10 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
   const dir = mkdtempSync(join(tmpdir(), 'sealroom-browser-'));
   const procs: Spawned[] = [];
   let browser: Browser;
-  let aliceUrl = '';
-  let bobUrl = '';
-  let carolUrl = '';
+  // Each login link works once: the printed one first, then `sealroom open`.
+  let aliceUrl: () => Promise<string>;
+  let bobUrl: () => Promise<string>;
+  let carolUrl: () => Promise<string>;
 
   beforeAll(async () => {
     const sp = await freePort();
@@ -26,9 +27,9 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     // carol's proxy starts without a handle: the web UI onboards her.
     const c = await spawnSealroom(['proxy', String(await freePort()), serverUrl, '--data', join(dir, 'carol')], /Sealroom proxy for .*: (\S+)/);
     procs.push(a, b, c);
-    aliceUrl = a.line[1]!;
-    bobUrl = b.line[1]!;
-    carolUrl = c.line[1]!;
+    aliceUrl = loginLinks(a.line[1]!, join(dir, 'alice'));
+    bobUrl = loginLinks(b.line[1]!, join(dir, 'bob'));
+    carolUrl = loginLinks(c.line[1]!, join(dir, 'carol'));
     browser = await launchChromium();
   });
 
@@ -38,7 +39,8 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(url: string, ready = 'self-handle'): Promise<Page> {
+  async function open(link: () => Promise<string>, ready = 'self-handle'): Promise<Page> {
+    const url = await link();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -55,8 +57,8 @@ describe.runIf(run)('two browsers, two proxies, one relay (real Chromium)', () =
     const alice = await open(aliceUrl);
     const bob = await open(bobUrl);
     expect(await alice.getByTestId('self-handle').textContent()).toContain('alice');
-    // The token left the address bar (it must not linger in history or be copied by accident).
-    expect(alice.url()).not.toContain('token=');
+    // The login code left the address bar (it must not linger in history or be copied by accident).
+    expect(alice.url()).not.toContain('code=');
 
     await alice.getByTestId('new-room-name').fill('Plans <img src=x onerror=alert(1)>');
     await alice.getByTestId('new-room-submit').click();

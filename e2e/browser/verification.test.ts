@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startRelay } from '@sealroom/server';
 import { tempDir } from '../harness.js';
-import { freePort, spawnSealroom, type Spawned } from '../processes.js';
+import { freePort, loginLinks, spawnSealroom, type Spawned } from '../processes.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { impostorStore } from '../lying-store.js';
 
@@ -27,8 +27,9 @@ describe.runIf(run)('invitations, safety numbers and key changes in the web UI (
   let relay: Awaited<ReturnType<typeof startRelay>>;
   const procs: Spawned[] = [];
   let browser: Browser;
-  let aliceUrl = '';
-  let bobUrl = '';
+  // Each login link works once: the printed one first, then `sealroom open`.
+  let aliceUrl: () => Promise<string>;
+  let bobUrl: () => Promise<string>;
 
   async function proxy(handle: string, dir: string): Promise<Spawned> {
     const p = await spawnSealroom(
@@ -41,8 +42,8 @@ describe.runIf(run)('invitations, safety numbers and key changes in the web UI (
 
   beforeAll(async () => {
     relay = await startRelay({ port: 0, store });
-    aliceUrl = (await proxy('alice', 'alice')).line[1]!;
-    bobUrl = (await proxy('bob', 'bob')).line[1]!;
+    aliceUrl = loginLinks((await proxy('alice', 'alice')).line[1]!, join(tmp.dir, 'alice'));
+    bobUrl = loginLinks((await proxy('bob', 'bob')).line[1]!, join(tmp.dir, 'bob'));
     browser = await launchChromium();
   });
 
@@ -54,7 +55,8 @@ describe.runIf(run)('invitations, safety numbers and key changes in the web UI (
     tmp.cleanup();
   });
 
-  async function open(url: string): Promise<Watched> {
+  async function open(link: string | (() => Promise<string>)): Promise<Watched> {
+    const url = typeof link === 'string' ? link : await link();
     const page = (await browser.newPage()) as Watched;
     page.errors = [];
     // CSP violations (an inline style, a data: image) are reported as console errors.
