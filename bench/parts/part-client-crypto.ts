@@ -20,6 +20,8 @@ export type CryptoRow = {
 };
 
 const ADDS_PER_COMMIT = 100;
+/** No single timed step may be expected to take longer than this (a stock external join at N=1000 takes about a minute). */
+const STEP_LIMIT_MS = 30_000;
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();
@@ -33,7 +35,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
  * messages, and processing an Add and a Remove by the inviter; and a newcomer's external join. Steps that
  * would run past `budgetMs` are skipped and named in `notRun`.
  */
-async function measure<G, M, K>(ops: MlsOps<G, M, K>, n: number, reps: number, budgetMs: number, tag: string): Promise<CryptoRow> {
+async function measure<G, M, K>(ops: MlsOps<G, M, K>, n: number, reps: number, budgetMs: number, tag: string, smaller: CryptoRow | undefined): Promise<CryptoRow> {
   const deadline = performance.now() + budgetMs;
   const row: CryptoRow = {
     impl: ops.name, n, buildSeconds: null, encryptMs: null, decryptMs: null, processAddMs: null, processRemoveMs: null,
@@ -99,7 +101,12 @@ async function measure<G, M, K>(ops: MlsOps<G, M, K>, n: number, reps: number, b
   row.processAddMs = addMs.length ? round(median(addMs)) : null;
   row.processRemoveMs = removeMs.length ? round(median(removeMs)) : null;
 
-  if (!over('external join')) {
+  // An external join is O(N²) here (the joiner's path encrypts to the resolution of a sparse tree, and the
+  // tree is validated whole): predict it from the smaller size and skip it when it would exceed the step limit.
+  const predicted = smaller?.externalJoinMs ? smaller.externalJoinMs * (n / smaller.n) ** 2 : 0;
+  if (predicted > STEP_LIMIT_MS) {
+    row.notRun.push(`external join: predicted ~${Math.round(predicted / 1000)} s from N=${smaller?.n} (O(N²)), over the ${STEP_LIMIT_MS / 1000} s step limit`);
+  } else if (!over('external join')) {
     const gi = await ops.groupInfo(a);
     const joiner = await ops.member(`${tag}e`);
     row.externalJoinMs = round((await timed(() => ops.joinExternal(gi, joiner))).ms);
@@ -119,7 +126,8 @@ export async function runClientCrypto(o: BenchOptions, log: (l: string) => void)
       // "Only if it finishes in a few minutes": a bound per implementation and size, smallest for quick runs.
       const budgetMs = o.quick ? 30_000 : n >= 1000 ? 90_000 : 60_000;
       log(`part 4: N=${n} ${ops.name}`);
-      rows.push(await measure(ops, n, n >= 1000 ? Math.min(o.cryptoReps, 50) : o.cryptoReps, budgetMs, `k${n}${rows.length}`));
+      const smaller = rows.filter((r) => r.impl === ops.name && r.n < n).at(-1);
+      rows.push(await measure(ops, n, n >= 1000 ? Math.min(o.cryptoReps, 50) : o.cryptoReps, budgetMs, `k${n}${rows.length}`, smaller));
     }
   }
   return rows;

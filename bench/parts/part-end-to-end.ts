@@ -24,8 +24,8 @@ export async function runEndToEnd(o: BenchOptions, dir: string, log: (l: string)
   log(`part 3: forming a ${MEMBERS}-member room`);
   const room = await formPeerRoom('sealroom', MEMBERS, join(dir, 'e2e'), 'e2e');
   try {
-    // Bounded: the paced send takes messages/RATE seconds; what has not arrived 30 s later is loss.
-    const r = await runRound(room, 'e', o.e2eMessages, 100, RATE, o.e2eMessages * (1000 / RATE) + 30_000);
+    // Bounded: the paced send takes messages/RATE seconds; what has not arrived 45 s later counts as lost.
+    const r = await runRound(room, 'e', o.e2eMessages, 100, RATE, o.e2eMessages * (1000 / RATE) + 45_000);
     log(`part 3: ${r.received}/${r.expected} delivered`);
     return {
       members: MEMBERS,

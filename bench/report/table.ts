@@ -13,5 +13,5 @@ export function markdownTable(headers: string[], rows: unknown[][]): string {
 export function textTable(headers: string[], rows: unknown[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(formatCell))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')).join('\n');
+  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')).join('\n');
 }
