@@ -29,6 +29,7 @@ export function resolveProxy(target: string): { origin: string; credential: stri
     missing: `no running proxy found: ${found.path} does not exist (start \`sealroom proxy\`, or point --proxy/SEALROOM_PROXY at its data directory)`,
     unreadable: `cannot read ${found.path} (it is the proxy owner's, mode 0600)`,
     malformed: `${found.path} is not a proxy access file`,
+    'not-private': `${found.path} is owned by another user or writable by others: not trusted (the proxy writes it 0600)`,
   }[found.why];
   throw new SealroomError(CliErrorCode.ProxyUnreachable, why);
 }

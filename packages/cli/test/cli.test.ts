@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -51,6 +51,18 @@ describe('cli helpers', () => {
     for (const [name, content] of cases) {
       const dir = dataDir(name, content);
       expect(() => resolveProxy(dir), name).toThrow(/is not a proxy access file/);
+    }
+  });
+
+  it('an access file another user owns or others may write is not trusted (it could name a fake proxy)', () => {
+    const writable = dataDir('writable', { version: 1, url: 'http://127.0.0.1:3003', credential: CRED, pid: 1 });
+    chmodSync(join(writable, 'proxy-access.json'), 0o622);
+    expect(() => resolveProxy(writable)).toThrow(/writable by others: not trusted/);
+    chmodSync(join(writable, 'proxy-access.json'), 0o600);
+    expect(resolveProxy(writable).credential).toBe(CRED); // control
+    if (process.getuid?.() === 0) {
+      chownSync(join(writable, 'proxy-access.json'), 65534, 65534);
+      expect(() => resolveProxy(writable)).toThrow(/owned by another user/);
     }
   });
 

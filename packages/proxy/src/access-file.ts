@@ -37,7 +37,9 @@ export function removeAccessFile(dataDir: string, credential: string): void {
   }
 }
 
-export type AccessLookup = { ok: true; access: ProxyAccess; path: string } | { ok: false; path: string; why: 'missing' | 'unreadable' | 'malformed' };
+export type AccessLookup =
+  | { ok: true; access: ProxyAccess; path: string }
+  | { ok: false; path: string; why: 'missing' | 'unreadable' | 'malformed' | 'not-private' };
 
 function failure(e: unknown): 'missing' | 'unreadable' {
   return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
@@ -53,7 +55,12 @@ export function readAccessFile(target: string): AccessLookup {
   }
   let raw: string;
   try {
-    if (statSync(path).size > MAX_ACCESS_FILE_BYTES) return { ok: false, path, why: 'malformed' };
+    const st = statSync(path);
+    if (st.size > MAX_ACCESS_FILE_BYTES) return { ok: false, path, why: 'malformed' };
+    // Like ssh with its keys: a file someone else owns or may write could name their own fake "proxy" on
+    // another port, which would then see every message the user sends through the CLI.
+    const uid = process.getuid?.();
+    if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return { ok: false, path, why: 'not-private' };
     raw = readFileSync(path, 'utf8');
   } catch (e) {
     return { ok: false, path, why: failure(e) };
