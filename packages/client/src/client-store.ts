@@ -98,6 +98,8 @@ export type OutboxItem = {
   data: string;
   /** The application payload (JSON), to re-encrypt if the relay says the epoch moved on before it was accepted. */
   plain: string;
+  /** When it was first queued (µs, increasing per client): a room's outbox goes out in this order. Absent in 0.1 rows. */
+  queued?: number;
   /**
    * Set once the relay acked it: the row stays until the entry is applied from the log, so that our own
    * message is recognised there (MLS senders cannot decrypt their own messages) and never resent.

@@ -67,6 +67,9 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
     });
     this.#socket.on('connect', () => void this.#authenticate());
     this.#socket.on('disconnect', () => {
+      // Never flushed onto the next connection before its login (see #raw): nothing should be here, but a
+      // packet emitted in the same tick as the drop would be, and the relay would refuse it unauthenticated.
+      this.#socket.sendBuffer = [];
       if (this.#ready) {
         this.#ready = false;
         this.emit('down');
@@ -114,6 +117,12 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
   }
 
   async #raw<E extends keyof RelayClientEvents>(event: E, payload: Req<E>, timeoutMs: number): Promise<Res<E>> {
+    // socket.io buffers what is emitted while disconnected and flushes it on the next connect — before
+    // hello/auth, so the relay would refuse it (ERR_RELAY_UNAUTHENTICATED). Only the login itself may go out
+    // on a connection that is not authenticated yet; everything else waits for `ready` in `request`.
+    const handshake = event === 'hello' || event === 'auth';
+    if (!this.#socket.connected || (!handshake && !this.#ready))
+      throw new SealroomError(ClientErrorCode.Disconnected, `not connected to the relay (${event} not sent)`);
     let raw: unknown;
     try {
       // socket.io's typed emitWithAck cannot follow our generic event map; the shapes are checked by E.

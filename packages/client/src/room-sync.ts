@@ -13,15 +13,13 @@ import {
   type RoomId,
   type RoomSummary,
 } from '@sealroom/protocol';
-import { commitChanges, encodeGroup, encryptApplication, hasPendingProposals, membersOf, proposedRemovals, type Group, type MemberInfo } from '@sealroom/mls';
+import { commitChanges, encodeGroup, hasPendingProposals, membersOf, proposedRemovals, type Group, type MemberInfo } from '@sealroom/mls';
 import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import type { Held } from './keyed-mutex.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
-import { expectOk } from './relay-connection.js';
 import { randomId } from './random-id.js';
 import { recoveryOf, transition } from './room-state.js';
-import { nextOwnChain, type UnchainedPayload } from './history-chain.js';
 
 export type CommitPlan = {
   addKeyPackages?: Uint8Array[];
@@ -32,7 +30,7 @@ export type CommitPlan = {
 };
 
 /** Relay answers that mean "this will never be accepted": anything else may be retried. */
-const PERMANENT: ReadonlySet<string> = new Set([
+export const PERMANENT: ReadonlySet<string> = new Set([
   RelayErrorCode.StaleEpoch,
   RelayErrorCode.UnknownRoom,
   RelayErrorCode.NotMember,
@@ -44,8 +42,7 @@ const PERMANENT: ReadonlySet<string> = new Set([
   RelayErrorCode.RemovedFromRoom,
 ]);
 
-const MAX_COMMIT_ATTEMPTS = 6;
-const MAX_SEND_ATTEMPTS = 6;
+export const MAX_COMMIT_ATTEMPTS = 6;
 
 export function summarize(ctx: EngineContext, room: RoomRecord): RoomSummary {
   let members: MemberInfo[] = [];
@@ -297,30 +294,6 @@ export class RoomSync {
     }
   }
 
-  /**
-   * Encrypt an application payload, persist ciphertext + new state + outbox entry in one write, then
-   * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
-   */
-  async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string): Promise<number> {
-    this.assertNoChangedKeys(await this.activeRoom(roomId));
-    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-      await this.commitPendingProposals(roomId);
-      const item = await this.ctx.mutex.run(roomId, async (held) => {
-        const room = await this.activeRoom(roomId);
-        this.assertNoChangedKeys(room);
-        // Checked again in the critical section that encrypts: a proposal that arrived since the commit
-        // above must be committed first (RFC 9420 §12.2), so give the lock back and go round again.
-        if (hasPendingProposals(this.ctx.groups.get(room))) return null;
-        // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
-        // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
-        const { plain, room: chained } = nextOwnChain(room, payload);
-        return this.encryptIntoOutbox(held, chained, msgId, plain, local ? [local] : []);
-      });
-      if (item) return this.deliver(item);
-    }
-    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up: proposals kept arriving faster than they could be committed');
-  }
-
   /** A member's key changed and the user has not accepted it: nothing is encrypted to that room. */
   assertNoChangedKeys(room: RoomRecord): void {
     const untrusted = summarize(this.ctx, room).keyChanged;
@@ -341,97 +314,9 @@ export class RoomSync {
    * RFC 9420 §12.2: no application data while proposals of this epoch wait for a commit. If someone asked
    * to leave and nobody has committed it yet, the sender commits it first.
    */
-  private async commitPendingProposals(roomId: string): Promise<void> {
+  async commitPendingProposals(roomId: string): Promise<void> {
     const room = await this.activeRoom(roomId);
     if (!hasPendingProposals(this.ctx.groups.get(room))) return;
     await this.runCommit(roomId, async (_r, g) => (hasPendingProposals(g) ? {} : null));
-  }
-
-  private async encryptIntoOutbox(held: Held, room: RoomRecord, msgId: string, plain: string, messages: ChatMessage[]): Promise<OutboxItem> {
-    held.assert(room.roomId);
-    const group = this.ctx.groups.get(room);
-    const { group: next, message } = await encryptApplication(group, new TextEncoder().encode(plain));
-    const bytes = encodeGroup(next);
-    this.ctx.groups.set(room.roomId, bytes, next);
-    const item: OutboxItem = { roomId: room.roomId, msgId, epoch: room.epoch, data: toBase64(message), plain };
-    await this.save({ ...room, group: bytes }, messages, { put: [item] });
-    return item;
-  }
-
-  /** Send an outbox item until the relay accepts it; re-encrypt only if the relay says its epoch is over. */
-  async deliver(first: OutboxItem): Promise<number> {
-    let item = first;
-    for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
-      const res = await this.ctx.relay.request('room.send', {
-        roomId: item.roomId as RoomId,
-        epoch: item.epoch,
-        msgId: item.msgId as MessageId,
-        kind: 'application',
-        data: item.data,
-      });
-      if (res.ok) {
-        await this.markSent(item, res.seq);
-        return res.seq;
-      }
-      if (res.code !== RelayErrorCode.StaleEpoch) {
-        // Rate limits and relay failures are passing: the item stays in the outbox for the next flush.
-        if (PERMANENT.has(res.code)) await this.markFailed(item);
-        throw new SealroomError(res.code, res.message ?? res.code);
-      }
-      // Never accepted: the old ciphertext is discarded and the same payload encrypted in the new epoch.
-      await this.commitPendingProposals(item.roomId).catch(() => undefined);
-      const again = await this.ctx.mutex.run(item.roomId, async (held) => {
-        const room = await this.syncHeld(held);
-        const still = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
-        if (!still) return null;
-        if (room.status !== 'active') {
-          await this.markFailedIn(held, room, item);
-          throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${item.roomId}`);
-        }
-        return this.encryptIntoOutbox(held, room, item.msgId, item.plain, []);
-      });
-      if (!again) {
-        const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
-        return m?.seq ?? 0;
-      }
-      item = again;
-    }
-    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up after repeated epoch changes');
-  }
-
-  private async markSent(item: OutboxItem, seq: number): Promise<void> {
-    await this.ctx.mutex.run(item.roomId, async () => {
-      const room = await this.room(item.roomId);
-      const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
-      const messages = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
-      const still = (await this.ctx.store.getOutboxItem(item.roomId, item.msgId)) !== null;
-      // Keep the row until the log entry is applied (it marks the entry as ours); if it already was, drop it.
-      // No MLS state changes here, so the room record is not rewritten.
-      if (room.lastSeq >= seq || !still) await this.ctx.store.writeRoom({ messages, outboxDelete: [item.msgId] });
-      else await this.ctx.store.writeRoom({ messages, outboxPut: [{ ...item, ackedSeq: seq }] });
-      for (const x of messages) this.ctx.events.emit('message', x);
-    });
-  }
-
-  private async markFailed(item: OutboxItem): Promise<void> {
-    await this.ctx.mutex.run(item.roomId, async (held) => this.markFailedIn(held, await this.room(item.roomId), item));
-  }
-
-  private async markFailedIn(held: Held, room: RoomRecord, item: OutboxItem): Promise<void> {
-    held.assert(room.roomId);
-    const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
-    await this.save(room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
-  }
-
-  /** After a reconnect: everything still in the outbox goes out again, same bytes, same ids. */
-  async flushOutbox(): Promise<void> {
-    for (const item of await this.ctx.store.listOutbox()) {
-      if (item.ackedSeq !== undefined) continue; // accepted already; removed when its entry is applied
-      try {
-        await this.deliver(item);
-      } catch (e) {
-        if (isSealroomError(e, ClientErrorCode.Disconnected) || isSealroomError(e, ClientErrorCode.Timeout)) return;
-      }
-    }
   }
 }

@@ -59,7 +59,8 @@ import { KeyedMutex, type Held } from './keyed-mutex.js';
 import { replenishKeyPackages } from './key-package-pool.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
-import { RoomSync, summarize } from './room-sync.js';
+import { OutboxDelivery } from './outbox-delivery.js';
+import { PERMANENT, RoomSync, summarize } from './room-sync.js';
 import { encodeWelcomeInfo } from './welcome-info.js';
 
 export type SealroomClientOptions = {
@@ -76,6 +77,10 @@ const DEFAULT_CHECKPOINT_INTERVAL_MS = 5 * 60_000;
 /** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
 const BACKUP_DELAY_MS = 2500;
 
+/** A catch-up that failed for a passing reason is tried again after this, doubling up to the maximum. */
+const CATCH_UP_RETRY_FIRST_MS = 1000;
+const CATCH_UP_RETRY_MAX_MS = 30_000;
+
 /**
  * The headless Sealroom engine: one device, one identity, many rooms. The proxy, the tests and the
  * benchmarks drive it; it owns no UI and no transport to a UI.
@@ -85,6 +90,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   readonly serverUrl: string;
   #ctx: EngineContext | null = null;
   #sync: RoomSync | null = null;
+  #outbox: OutboxDelivery | null = null;
   #invitations: Invitations | null = null;
   readonly #autoAccept: AutoAccept;
   #timers = new Set<NodeJS.Timeout>();
@@ -161,6 +167,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     this.#ctx = ctx;
     const sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
     this.#sync = sync;
+    this.#outbox = new OutboxDelivery(ctx, sync, (ms, fn) => this.#later(ms, fn));
     this.#invitations = new Invitations(ctx, sync, this.#autoAccept, (roomId) => this.leave(roomId));
     relay.on('ready', () => {
       this.emit('status', { connected: true });
@@ -196,9 +203,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       void this.#ctx?.security.report({ kind: 'relay-contradicted', roomId, handle: null, code, text }).catch(() => {});
   }
 
-  #need(): { ctx: EngineContext; sync: RoomSync; invitations: Invitations } {
-    if (!this.#ctx || !this.#sync || !this.#invitations) throw new SealroomError(ProxyErrorCode.NoIdentity, 'no identity yet: onboard first');
-    return { ctx: this.#ctx, sync: this.#sync, invitations: this.#invitations };
+  #need(): { ctx: EngineContext; sync: RoomSync; outbox: OutboxDelivery; invitations: Invitations } {
+    if (!this.#ctx || !this.#sync || !this.#outbox || !this.#invitations) throw new SealroomError(ProxyErrorCode.NoIdentity, 'no identity yet: onboard first');
+    return { ctx: this.#ctx, sync: this.#sync, outbox: this.#outbox, invitations: this.#invitations };
   }
 
   /** Connected, and the first round after connecting (key packages published, catch-up) is done. */
@@ -225,15 +232,10 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     for (const x of w.welcomes) await this.#onWelcome(x).catch((e: unknown) => this.#warn(x.roomId, e));
     for (const r of await ctx.store.listRooms()) {
       if (r.status !== 'active') continue;
-      await ctx.mutex
-        .run(r.roomId, async (held) => {
-          await sync.flushPendingCommit(held);
-          await sync.syncHeld(held);
-        })
-        .catch((e: unknown) => this.#warn(r.roomId, e));
+      await this.#catchUp(r.roomId, CATCH_UP_RETRY_FIRST_MS);
       this.#checkPendingLeaves(r.roomId, 0);
     }
-    await sync.flushOutbox();
+    await this.#need().outbox.flush();
     // After a reconnect: tell the rooms what we sent and saw (a dropped last message shows up now).
     await this.#checkpointDue();
   }
@@ -243,6 +245,27 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     const { invitations } = this.#need();
     await invitations.receive(w);
     void this.#replenish().catch(() => {});
+  }
+
+  /**
+   * Resend a pending commit, then catch the room up. A failure that may pass (timeout, rate limit, relay
+   * error, a dropped connection) is retried with backoff while connected: in 0.1 one failed catch-up after a
+   * reconnect left the room behind until the next reconnect.
+   */
+  async #catchUp(roomId: string, retryMs: number): Promise<void> {
+    const { ctx, sync } = this.#need();
+    try {
+      await ctx.mutex.run(roomId, async (held) => {
+        await sync.flushPendingCommit(held);
+        await sync.syncHeld(held);
+      });
+    } catch (e) {
+      this.#warn(roomId, e);
+      if (e instanceof SealroomError && PERMANENT.has(e.code)) return;
+      this.#later(retryMs, async () => {
+        if (ctx.relay.ready) await this.#catchUp(roomId, Math.min(retryMs * 2, CATCH_UP_RETRY_MAX_MS));
+      });
+    }
   }
 
   #later(ms: number, fn: () => Promise<unknown>): void {
@@ -591,13 +614,13 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
 
   /** Encrypt once, persist, send; resolves when the relay has durably accepted the message. */
   async sendText(roomId: string, text: string): Promise<ChatMessage> {
-    const { ctx, sync } = this.#need();
+    const { ctx, outbox } = this.#need();
     const id = randomId();
     const time = Date.now();
     const local: ChatMessage = { id, roomId, sender: ctx.identity.handle, text, time, seq: null, state: 'sending', own: true };
     const payload: UnchainedPayload = { v: APP_PAYLOAD_VERSION, type: 'text', id: id as MessageId, time, text };
     try {
-      await sync.sendPayload(roomId, payload, local, id);
+      await outbox.sendPayload(roomId, payload, local, id);
     } catch (e) {
       const m = await ctx.store.getMessage(roomId, id);
       if (m?.state === 'sending') return m; // still in the outbox; goes out on reconnect
@@ -615,7 +638,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   ): Promise<void> {
     const { sync } = this.#need();
     const id = randomId() as MessageId;
-    await sync.sendPayload(roomId, { v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p }, null, id);
+    await this.#need().outbox.sendPayload(roomId, { v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p }, null, id);
   }
 
   /**

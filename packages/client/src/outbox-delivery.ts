@@ -1,0 +1,217 @@
+import {
+  ClientErrorCode,
+  ProxyErrorCode,
+  RelayErrorCode,
+  SealroomError,
+  toBase64,
+  type ChatMessage,
+  type MessageId,
+  type RoomId,
+} from '@sealroom/protocol';
+import { encodeGroup, encryptApplication, hasPendingProposals } from '@sealroom/mls';
+import type { OutboxItem, RoomRecord } from './client-store.js';
+import type { EngineContext } from './engine-context.js';
+import { nextOwnChain, type UnchainedPayload } from './history-chain.js';
+import type { Held } from './keyed-mutex.js';
+import { MAX_COMMIT_ATTEMPTS, PERMANENT, type RoomSync } from './room-sync.js';
+
+const MAX_SEND_ATTEMPTS = 6;
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+/** Failures that say nothing about the message: it stays in the outbox and goes out again later. */
+function passing(e: unknown): boolean {
+  return !(e instanceof SealroomError) || !PERMANENT.has(e.code);
+}
+
+/**
+ * The outbox, as one queue per room (docs/reliability.md "Order"). A room's messages reach the relay in the
+ * order they were encrypted, one at a time: MLS receivers keep only so many skipped generations
+ * (ts-mls: 200 forward), so a message that overtook an older, stuck one by more than that would be
+ * unreadable everywhere though its sender shows it as sent. When the oldest message of a room cannot be
+ * sent, the room's queue stalls — newer messages wait in the outbox behind it — and is retried with
+ * backoff (and at every reconnect) until it drains.
+ */
+export class OutboxDelivery {
+  /** Per room: the tail of its delivery queue. */
+  readonly #lanes = new Map<string, Promise<unknown>>();
+  /** Rooms whose oldest undelivered message could not be sent yet, with the next retry delay. */
+  readonly #stalled = new Map<string, number>();
+  #lastQueued = 0;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly sync: RoomSync,
+    /** Run `fn` after `ms` unless the client closed meanwhile. */
+    private readonly later: (ms: number, fn: () => Promise<unknown>) => void,
+  ) {}
+
+  /**
+   * Encrypt an application payload, persist ciphertext + new state + outbox entry in one write, then
+   * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
+   */
+  async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string): Promise<number> {
+    const { sync } = this;
+    sync.assertNoChangedKeys(await sync.activeRoom(roomId));
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      await sync.commitPendingProposals(roomId);
+      const item = await this.ctx.mutex.run(roomId, async (held) => {
+        const room = await sync.activeRoom(roomId);
+        sync.assertNoChangedKeys(room);
+        // Checked again in the critical section that encrypts: a proposal that arrived since the commit
+        // above must be committed first (RFC 9420 §12.2), so give the lock back and go round again.
+        if (hasPendingProposals(this.ctx.groups.get(room))) return null;
+        // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
+        // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
+        const { plain, room: chained } = nextOwnChain(room, payload);
+        return this.#encrypt(held, chained, { msgId, plain, queued: this.#nextQueued() }, local ? [local] : []);
+      });
+      if (item) return this.#deliver(item);
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up: proposals kept arriving faster than they could be committed');
+  }
+
+  /** After a reconnect: every room's undelivered messages go out again, same bytes, same ids, in order. */
+  async flush(): Promise<void> {
+    const rooms = new Set((await this.ctx.store.listOutbox()).filter((i) => i.ackedSeq === undefined).map((i) => i.roomId));
+    for (const roomId of rooms) await this.#flushRoom(roomId).catch(() => undefined);
+  }
+
+  #nextQueued(): number {
+    this.#lastQueued = Math.max(Date.now() * 1000, this.#lastQueued + 1);
+    return this.#lastQueued;
+  }
+
+  /** Run `fn` after everything queued for the room before it. */
+  #inLane<T>(roomId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#lanes.get(roomId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#lanes.set(roomId, tail);
+    void tail.then(() => {
+      if (this.#lanes.get(roomId) === tail) this.#lanes.delete(roomId);
+    });
+    return run;
+  }
+
+  /** A new message: behind the room's queue; refused (it stays in the outbox) while the queue is stalled. */
+  #deliver(item: OutboxItem): Promise<number> {
+    return this.#inLane(item.roomId, async () => {
+      if (this.#stalled.has(item.roomId))
+        throw new SealroomError(ClientErrorCode.Disconnected, 'queued behind an earlier message of this room that the relay has not accepted yet');
+      try {
+        return await this.#send(item);
+      } catch (e) {
+        if (passing(e)) this.#stall(item.roomId);
+        throw e;
+      }
+    });
+  }
+
+  #stall(roomId: string): void {
+    const delay = this.#stalled.get(roomId) ?? RETRY_FIRST_MS;
+    this.#stalled.set(roomId, Math.min(delay * 2, RETRY_MAX_MS));
+    this.later(delay, () => this.#flushRoom(roomId));
+  }
+
+  /** Send a room's undelivered messages oldest first; stop (and stall) at the first that cannot go yet. */
+  #flushRoom(roomId: string): Promise<void> {
+    return this.#inLane(roomId, async () => {
+      const items = (await this.ctx.store.listOutbox())
+        .filter((i) => i.roomId === roomId && i.ackedSeq === undefined)
+        .sort((a, b) => (a.queued ?? 0) - (b.queued ?? 0));
+      for (const item of items) {
+        try {
+          await this.#send(item);
+        } catch (e) {
+          if (!passing(e)) continue; // marked failed; the next one may go
+          this.#stall(roomId);
+          return;
+        }
+      }
+      this.#stalled.delete(roomId);
+    });
+  }
+
+  /** Send one outbox item until the relay accepts it; re-encrypt only if the relay says its epoch is over. */
+  async #send(first: OutboxItem): Promise<number> {
+    let item = first;
+    for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+      // Delivered meanwhile (a flush got there first): nothing to send again.
+      const current = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
+      if (!current || current.ackedSeq !== undefined) return current?.ackedSeq ?? (await this.ctx.store.getMessage(item.roomId, item.msgId))?.seq ?? 0;
+      item = current;
+      const res = await this.ctx.relay.request('room.send', {
+        roomId: item.roomId as RoomId,
+        epoch: item.epoch,
+        msgId: item.msgId as MessageId,
+        kind: 'application',
+        data: item.data,
+      });
+      if (res.ok) {
+        await this.#markSent(item, res.seq);
+        return res.seq;
+      }
+      if (res.code !== RelayErrorCode.StaleEpoch) {
+        // Rate limits and relay failures are passing: the item stays in the outbox for the next flush.
+        if (PERMANENT.has(res.code)) await this.#markFailed(item);
+        throw new SealroomError(res.code, res.message ?? res.code);
+      }
+      // Never accepted: the old ciphertext is discarded and the same payload encrypted in the new epoch.
+      await this.sync.commitPendingProposals(item.roomId).catch(() => undefined);
+      const again = await this.ctx.mutex.run(item.roomId, async (held) => {
+        const room = await this.sync.syncHeld(held);
+        const still = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
+        if (!still) return null;
+        if (room.status !== 'active') {
+          await this.#markFailedIn(held, room, item);
+          throw new SealroomError(ProxyErrorCode.NotMember, `not a member of room ${item.roomId}`);
+        }
+        return this.#encrypt(held, room, still, []);
+      });
+      if (!again) return (await this.ctx.store.getMessage(item.roomId, item.msgId))?.seq ?? 0;
+      item = again;
+    }
+    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up after repeated epoch changes');
+  }
+
+  /** Encrypt in the room's current epoch and persist ciphertext, new state and outbox row in one write. */
+  async #encrypt(held: Held, room: RoomRecord, o: Pick<OutboxItem, 'msgId' | 'plain' | 'queued'>, messages: ChatMessage[]): Promise<OutboxItem> {
+    held.assert(room.roomId);
+    const group = this.ctx.groups.get(room);
+    const { group: next, message } = await encryptApplication(group, new TextEncoder().encode(o.plain));
+    const bytes = encodeGroup(next);
+    this.ctx.groups.set(room.roomId, bytes, next);
+    const item: OutboxItem = { roomId: room.roomId, msgId: o.msgId, epoch: room.epoch, data: toBase64(message), plain: o.plain, ...(o.queued !== undefined ? { queued: o.queued } : {}) };
+    await this.sync.save({ ...room, group: bytes }, messages, { put: [item] });
+    return item;
+  }
+
+  async #markSent(item: OutboxItem, seq: number): Promise<void> {
+    await this.ctx.mutex.run(item.roomId, async () => {
+      const room = await this.sync.room(item.roomId);
+      const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
+      const messages = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
+      const still = (await this.ctx.store.getOutboxItem(item.roomId, item.msgId)) !== null;
+      // Keep the row until the log entry is applied (it marks the entry as ours); if it already was, drop it.
+      // No MLS state changes here, so the room record is not rewritten.
+      if (room.lastSeq >= seq || !still) await this.ctx.store.writeRoom({ messages, outboxDelete: [item.msgId] });
+      else await this.ctx.store.writeRoom({ messages, outboxPut: [{ ...item, ackedSeq: seq }] });
+      for (const x of messages) this.ctx.events.emit('message', x);
+    });
+  }
+
+  async #markFailed(item: OutboxItem): Promise<void> {
+    await this.ctx.mutex.run(item.roomId, async (held) => this.#markFailedIn(held, await this.sync.room(item.roomId), item));
+  }
+
+  async #markFailedIn(held: Held, room: RoomRecord, item: OutboxItem): Promise<void> {
+    held.assert(room.roomId);
+    const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
+    await this.sync.save(room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
+  }
+}
+
