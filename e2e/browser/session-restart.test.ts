@@ -61,6 +61,20 @@ describe.runIf(run)('browser sessions: one-time login link, and a proxy restart 
     expect(await page.evaluate<string>('document.cookie')).toBe('');
     const cookies = await page.context().cookies();
     expect(cookies).toEqual([expect.objectContaining({ name: `sealroom_session_${port}`, httpOnly: true, sameSite: 'Strict', path: '/' })]);
+    // The session's page key sits in this origin's localStorage, out of reach of pages on other ports.
+    expect(await page.evaluate<string | null>("window.localStorage.getItem('sealroom.page-key')")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // The cookie alone — what a server on any other 127.0.0.1 port would receive from this browser — opens nothing.
+    const borrowed = await browser.newContext();
+    try {
+      await borrowed.addCookies(cookies);
+      const b = await borrowed.newPage();
+      await b.goto(`http://127.0.0.1:${port}/`);
+      await b.getByTestId('unauthorised').waitFor();
+      expect(await b.getByTestId('unauthorised').textContent()).toContain('ERR_PROXY_BAD_SESSION');
+    } finally {
+      await borrowed.close();
+    }
 
     // The used link in another browser (a fresh context, as if copied from history): refused, and told why.
     const thief = await watched();

@@ -52,8 +52,11 @@ export function handleLogin(req: IncomingMessage, res: ServerResponse, codes: Lo
     if (!parsed.success) return answer(res, 400, { ok: false, code: ProxyErrorCode.BadLoginCode, message: 'malformed login code' });
     const result = codes.redeem(parsed.data.code);
     switch (result) {
-      case 'ok':
-        return answer(res, 200, { ok: true }, sessions.issue());
+      case 'ok': {
+        // The page keeps `pageKey` in localStorage (per origin, port included) and sends it with the cookie.
+        const { setCookie, pageKey } = sessions.issue();
+        return answer(res, 200, { ok: true, pageKey }, setCookie);
+      }
       case 'used':
         return answer(res, 403, { ok: false, code: ProxyErrorCode.LoginCodeUsed, message: 'this login link was already used: run `sealroom open` for a new one' });
       case 'expired':

@@ -112,18 +112,19 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     next(g.requestAllowed(req) && sid === null ? undefined : new Error('forbidden'));
   });
   // allowRequest runs only on the first handshake request, so check again per socket, then who it is:
-  // the CLI by its credential (`auth.token`), a browser by its session cookie.
+  // the CLI by its credential (`auth.token`), a browser by its session cookie plus that session's page key
+  // (`auth.session`: the cookie alone also reaches any other server on 127.0.0.1, whatever its port).
   io.use((socket, next) => {
     const h = socket.handshake.headers;
     if (!g.hostAllowed(h.host)) return next(new Error(ProxyErrorCode.BadHost));
     if (!g.originAllowed(h.origin)) return next(new Error(ProxyErrorCode.BadOrigin));
-    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const auth = socket.handshake.auth as { token?: unknown; session?: unknown } | undefined;
     if (auth?.token !== undefined) {
       if (!g.credentialValid(auth.token)) return next(new Error(ProxyErrorCode.BadToken));
       (socket.data as { via?: string }).via = 'credential';
       return next();
     }
-    const cookie = sess.check(h.cookie);
+    const cookie = sess.check(h.cookie, auth?.session);
     if (cookie === 'valid') {
       (socket.data as { via?: string }).via = 'session';
       return next();

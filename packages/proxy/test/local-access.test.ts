@@ -65,8 +65,21 @@ function cookieOf(res: { headers: Record<string, unknown> }): string {
   return set[0]!.split(';')[0]!;
 }
 
-async function whoamiWithCookie(p: RunningProxy, cookie: string, origin = `http://127.0.0.1:${p.port}`): Promise<string> {
-  const r = await sioConnect(p.port, { extraHeaders: { Cookie: cookie, Origin: origin } });
+/** The session's page key from the login answer (the page keeps it in localStorage and sends it as `auth.session`). */
+function pageKeyOf(res: { body: string }): string {
+  const key = (JSON.parse(res.body) as { pageKey?: unknown }).pageKey;
+  if (typeof key !== 'string') throw new Error(`no page key in ${res.body}`);
+  return key;
+}
+
+/** Log in with a fresh code: the cookie (name=value) and the page key, as the browser would hold them. */
+async function login(p: RunningProxy, link = p.loginLink()): Promise<{ cookie: string; pageKey: string }> {
+  const res = await exchange(p, codeOf(link));
+  return { cookie: cookieOf(res), pageKey: pageKeyOf(res) };
+}
+
+async function whoamiWithCookie(p: RunningProxy, cookie: string, pageKey: string | null, origin = `http://127.0.0.1:${p.port}`): Promise<string> {
+  const r = await sioConnect(p.port, { extraHeaders: { Cookie: cookie, Origin: origin }, ...(pageKey !== null ? { auth: { session: pageKey } } : {}) });
   if (!r.ok) return r.error;
   try {
     const who = (await ask(r.socket, 'whoami', {})) as { ok: boolean; me?: { handle: string } };
@@ -128,13 +141,13 @@ describe('one-time login codes', () => {
     expect(loginLinkAnswer.safeParse({ url: p.url }).success).toBe(true);
     const first = await exchange(p, codeOf(p.url));
     expect(first.status).toBe(200);
-    expect(JSON.parse(first.body)).toEqual({ ok: true });
+    expect(JSON.parse(first.body)).toEqual({ ok: true, pageKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(first.headers['cache-control']).toBe('no-store');
     const set = (first.headers['set-cookie'] as string[])[0]!;
     expect(set).toMatch(new RegExp(`^sealroom_session_${p.port}=v1\\.`));
     for (const attr of ['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${SESSION_MAX_AGE_S}`]) expect(set).toContain(attr);
     expect(set).not.toMatch(/Domain=/i); // host-only
-    expect(await whoamiWithCookie(p, cookieOf(first))).toBe('ok:codeuser');
+    expect(await whoamiWithCookie(p, cookieOf(first), pageKeyOf(first))).toBe('ok:codeuser');
   });
 
   it('a second exchange of the same code is refused with ERR_PROXY_LOGIN_CODE_USED and sets no cookie', async () => {
@@ -169,11 +182,12 @@ describe('one-time login codes', () => {
 
   it('codes and cookies never appear in the proxy log', async () => {
     const link = p.loginLink();
-    const cookie = cookieOf(await exchange(p, codeOf(link)));
-    expect(await whoamiWithCookie(p, cookie)).toBe('ok:codeuser');
+    const { cookie, pageKey } = await login(p, link);
+    expect(await whoamiWithCookie(p, cookie, pageKey)).toBe('ok:codeuser');
     const all = logs.join('\n');
     expect(findLeaks(codeOf(link), { log: all })).toEqual([]);
     expect(findLeaks(cookie.split('=')[1]!, { log: all })).toEqual([]);
+    expect(findLeaks(pageKey, { log: all })).toEqual([]);
   });
 });
 
@@ -223,10 +237,11 @@ describe('session cookies', () => {
   let p: RunningProxy;
   let other: RunningProxy;
   let cookie: string;
+  let pageKey: string;
   beforeAll(async () => {
     p = await proxyIn('cookies', 'cookieuser', { now: c.now });
     other = await proxyIn('cookies-other', 'otheruser');
-    cookie = cookieOf(await exchange(p, codeOf(p.url)));
+    ({ cookie, pageKey } = await login(p, p.url));
   });
   afterAll(async () => {
     await p?.close();
@@ -234,12 +249,13 @@ describe('session cookies', () => {
   });
 
   it('a forged, tampered or foreign cookie is refused with ERR_PROXY_BAD_SESSION; the real one works (control)', async () => {
-    expect(await whoamiWithCookie(p, cookie)).toBe('ok:cookieuser');
+    expect(await whoamiWithCookie(p, cookie, pageKey)).toBe('ok:cookieuser');
     const [name, value] = cookie.split('=') as [string, string];
     const [v, issued, id, mac] = value.split('.') as [string, string, string, string];
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
     // The other proxy's real cookie, presented under this proxy's name (cookies ignore ports: a browser sends both).
-    const foreign = cookieOf(await exchange(other, codeOf(other.url))).split('=')[1]!;
+    const theirs = await login(other, other.url);
+    const foreign = theirs.cookie.split('=')[1]!;
     const forged = [
       `${v}.${issued}.${id}.${flip(mac)}`,
       `${v}.${Number(issued) - 1}.${id}.${mac}`,
@@ -249,20 +265,35 @@ describe('session cookies', () => {
       'x',
       `${value}x`,
     ];
-    for (const f of forged) expect(await whoamiWithCookie(p, `${name}=${f}`), f).toBe('ERR_PROXY_BAD_SESSION');
+    for (const f of forged) {
+      expect(await whoamiWithCookie(p, `${name}=${f}`, pageKey), f).toBe('ERR_PROXY_BAD_SESSION');
+      expect(await whoamiWithCookie(p, `${name}=${f}`, theirs.pageKey), f).toBe('ERR_PROXY_BAD_SESSION');
+    }
     // Our own real cookie under another port's name is not ours.
-    expect(await whoamiWithCookie(other, `sealroom_session_${other.port}=${value}`)).toBe('ERR_PROXY_BAD_SESSION');
-    expect(await whoamiWithCookie(p, 'unrelated=1')).toBe('ERR_PROXY_BAD_TOKEN');
+    expect(await whoamiWithCookie(other, `sealroom_session_${other.port}=${value}`, pageKey)).toBe('ERR_PROXY_BAD_SESSION');
+    expect(await whoamiWithCookie(p, 'unrelated=1', pageKey)).toBe('ERR_PROXY_BAD_TOKEN');
     // Alongside other cookies (the browser sends every 127.0.0.1 cookie), the valid one is found.
-    expect(await whoamiWithCookie(p, `sealroom_session_${other.port}=${foreign}; ${cookie}; theme=dark`)).toBe('ok:cookieuser');
+    expect(await whoamiWithCookie(p, `sealroom_session_${other.port}=${foreign}; ${cookie}; theme=dark`, pageKey)).toBe('ok:cookieuser');
+  });
+
+  it('the real cookie alone — what any server on another 127.0.0.1 port receives from the browser — is refused', async () => {
+    expect(await whoamiWithCookie(p, cookie, null)).toBe('ERR_PROXY_BAD_SESSION');
+    // With the page key of another session of this very proxy: bound to its own cookie only.
+    const second = await login(p);
+    expect(await whoamiWithCookie(p, cookie, second.pageKey)).toBe('ERR_PROXY_BAD_SESSION');
+    expect(await whoamiWithCookie(p, second.cookie, pageKey)).toBe('ERR_PROXY_BAD_SESSION');
+    for (const bad of ['', 'x'.repeat(43), `${pageKey}x`, pageKey.slice(1)]) expect(await whoamiWithCookie(p, cookie, bad), bad).toBe('ERR_PROXY_BAD_SESSION');
+    // The page key without its cookie opens nothing either.
+    expect(await whoamiWithCookie(p, 'theme=dark', pageKey)).toBe('ERR_PROXY_BAD_TOKEN');
+    expect(await whoamiWithCookie(p, second.cookie, second.pageKey)).toBe('ok:cookieuser'); // control
   });
 
   it('a valid cookie from a foreign Origin is still refused (at the WebSocket handshake, before socket.io)', async () => {
-    expect(['websocket error', 'ERR_PROXY_BAD_ORIGIN']).toContain(await whoamiWithCookie(p, cookie, 'http://evil.test'));
+    expect(['websocket error', 'ERR_PROXY_BAD_ORIGIN']).toContain(await whoamiWithCookie(p, cookie, pageKey, 'http://evil.test'));
   });
 
   it('a browser session cannot mint login links (only the CLI credential can)', async () => {
-    const r = await sioConnect(p.port, { extraHeaders: { Cookie: cookie, Origin: `http://127.0.0.1:${p.port}` } });
+    const r = await sioConnect(p.port, { auth: { session: pageKey }, extraHeaders: { Cookie: cookie, Origin: `http://127.0.0.1:${p.port}` } });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     try {
@@ -284,7 +315,7 @@ describe('session cookies', () => {
 
   it('a cookie older than its lifetime is refused', async () => {
     c.advance(SESSION_MAX_AGE_S * 1000 + 1000);
-    expect(await whoamiWithCookie(p, cookie)).toBe('ERR_PROXY_BAD_SESSION');
+    expect(await whoamiWithCookie(p, cookie, pageKey)).toBe('ERR_PROXY_BAD_SESSION');
   });
 });
 
@@ -292,14 +323,14 @@ describe('sessions across restarts', () => {
   it('a cookie keeps working after a restart on the same port and data directory; deleting session.key revokes it', async () => {
     const first = await proxyIn('restart', 'restartuser');
     const port = first.port;
-    const cookie = cookieOf(await exchange(first, codeOf(first.url)));
+    const { cookie, pageKey } = await login(first, first.url);
     const oldCredential = first.credential;
     const oldCode = codeOf(first.loginLink());
     await first.close();
 
     const second = await proxyIn('restart', 'restartuser', { port });
     try {
-      expect(await whoamiWithCookie(second, cookie)).toBe('ok:restartuser');
+      expect(await whoamiWithCookie(second, cookie, pageKey)).toBe('ok:restartuser');
       expect(second.credential).not.toBe(oldCredential); // the CLI credential is per run
       // A link from before the restart is not carried over.
       expect(JSON.parse((await exchange(second, oldCode)).body)).toMatchObject({ code: 'ERR_PROXY_BAD_LOGIN_CODE' });
@@ -310,8 +341,9 @@ describe('sessions across restarts', () => {
     rmSync(join(tmp.dir, 'restart', 'session.key'));
     const third = await proxyIn('restart', 'restartuser', { port });
     try {
-      expect(await whoamiWithCookie(third, cookie)).toBe('ERR_PROXY_BAD_SESSION');
-      expect(await whoamiWithCookie(third, cookieOf(await exchange(third, codeOf(third.url))))).toBe('ok:restartuser'); // control
+      expect(await whoamiWithCookie(third, cookie, pageKey)).toBe('ERR_PROXY_BAD_SESSION');
+      const fresh = await login(third, third.url);
+      expect(await whoamiWithCookie(third, fresh.cookie, fresh.pageKey)).toBe('ok:restartuser'); // control
     } finally {
       await third.close();
     }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { io } from 'socket.io-client';
 import { createLocalApiClient } from '../api/local-api-client.ts';
+import { browserPageKeys } from '../lib/login.ts';
 import type { LocalApiClient, LocalSocket } from '../api/local-api-client.ts';
 
 /**
@@ -23,14 +24,22 @@ export type Connection = { state: ConnectionState; client: LocalApiClient | null
 
 /**
  * The browser authenticates by the proxy's HttpOnly session cookie, which the WebSocket handshake carries
- * by itself: it survives a proxy restart, so after one socket.io's reconnection simply succeeds.
+ * by itself, plus the session's page key from localStorage (read again at every reconnection). Both
+ * survive a proxy restart, so after one socket.io's reconnection simply succeeds.
  */
 export function useConnection(): Connection {
   const [socket, setSocket] = useState<LocalSocket | null>(null);
   const [state, setState] = useState<ConnectionState>({ kind: 'connecting' });
 
   useEffect(() => {
-    const s: LocalSocket = io({ transports: ['websocket'], reconnectionDelayMax: 3000 });
+    const s: LocalSocket = io({
+      transports: ['websocket'],
+      reconnectionDelayMax: 3000,
+      auth: (cb) => {
+        const session = browserPageKeys.get();
+        cb(session === null ? {} : { session });
+      },
+    });
     let session = 0;
     s.on('connect', () => {
       session += 1;

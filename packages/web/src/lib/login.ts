@@ -2,6 +2,13 @@
 export const LOGIN_ENDPOINT = '/api/session';
 
 const CODE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+const PAGE_KEY_RE = /^[A-Za-z0-9_-]{43}$/;
+/**
+ * Where the session's page key lives. The HttpOnly cookie reaches every server on 127.0.0.1 whatever its
+ * port; localStorage is per origin (port included), so a page of another port cannot read this key, and the
+ * proxy wants both (packages/proxy/src/browser-sessions.ts).
+ */
+export const PAGE_KEY_STORAGE = 'sealroom.page-key';
 
 /** The one-time code in a login link's fragment (`#code=…`); null when absent or malformed. */
 export function parseLoginCode(hash: string): string | null {
@@ -30,19 +37,24 @@ export function takeLoginCode(env: LoginEnv): string | null {
 
 export type Post = (path: string, body: string) => Promise<{ status: number; json: unknown }>;
 
+export type PageKeyStore = { get(): string | null; set(key: string): void };
+
 /**
- * Exchange the code for the proxy's HttpOnly session cookie (the browser stores it; no script sees it).
- * Resolves to null on success, else the proxy's typed refusal.
+ * Exchange the code for the proxy's HttpOnly session cookie (the browser stores it; no script sees it) and
+ * the session's page key (kept in `keys`). Resolves to null on success, else the proxy's typed refusal.
  */
-export async function exchangeLoginCode(code: string, post: Post): Promise<LoginFailure | null> {
+export async function exchangeLoginCode(code: string, post: Post, keys: PageKeyStore): Promise<LoginFailure | null> {
   let res: { status: number; json: unknown };
   try {
     res = await post(LOGIN_ENDPOINT, JSON.stringify({ code }));
   } catch {
     return { code: 'unreachable', message: 'the proxy did not answer the login' };
   }
-  const body = res.json as { ok?: unknown; code?: unknown; message?: unknown } | null;
-  if (res.status === 200 && body?.ok === true) return null;
+  const body = res.json as { ok?: unknown; code?: unknown; message?: unknown; pageKey?: unknown } | null;
+  if (res.status === 200 && body?.ok === true && typeof body.pageKey === 'string' && PAGE_KEY_RE.test(body.pageKey)) {
+    keys.set(body.pageKey);
+    return null;
+  }
   return {
     code: typeof body?.code === 'string' ? body.code.slice(0, 64) : `HTTP ${res.status}`,
     message: typeof body?.message === 'string' ? body.message.slice(0, 300) : 'the proxy refused the login link',
@@ -68,4 +80,22 @@ export const browserPost: Post = async (path, body) => {
     json = null;
   }
   return { status: r.status, json };
+};
+
+export const browserPageKeys: PageKeyStore = {
+  get() {
+    try {
+      const k = window.localStorage.getItem(PAGE_KEY_STORAGE);
+      return k !== null && PAGE_KEY_RE.test(k) ? k : null;
+    } catch {
+      return null; // storage disabled: the proxy will answer ERR_PROXY_BAD_SESSION, and the screen says what to do
+    }
+  },
+  set(key) {
+    try {
+      window.localStorage.setItem(PAGE_KEY_STORAGE, key);
+    } catch {
+      // Storage disabled: nothing to keep; the next handshake fails with a clear screen.
+    }
+  },
 };
