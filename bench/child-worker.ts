@@ -34,7 +34,10 @@ export class ChildWorker {
   /** Start `file` (relative to bench/) and wait until it serves requests. */
   static async start(file: string, name: string, timeoutMs = 60_000): Promise<ChildWorker> {
     const path = fileURLToPath(new URL(file, import.meta.url));
-    const child = fork(path, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // SEALROOM_BENCH_CPU_PROF=DIR: every worker writes a V8 CPU profile there on exit (node --cpu-prof).
+    const profDir = process.env['SEALROOM_BENCH_CPU_PROF'];
+    const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${name}-${Date.now()}`] : [];
+    const child = fork(path, [], { execArgv: ['--import', 'tsx', ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const w = new ChildWorker(child, name);
     await w.waitEvent('up', () => true, timeoutMs);
     return w;
