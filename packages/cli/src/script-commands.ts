@@ -1,4 +1,4 @@
-import { CliErrorCode, SealroomError, loginLinkAnswer, type ChatMessage } from '@sealroom/protocol';
+import { CliErrorCode, SealroomError, clientIdSchema, loginLinkAnswer, missingCaseError, type ChatMessage } from '@sealroom/protocol';
 import { CONTACT_COMMANDS, planContactCommand } from './contact-commands.js';
 import { planEventsCommand } from './event-commands.js';
 import { formatMember, formatMessage, formatRoom, jsonLine, messageJson } from './format.js';
@@ -49,14 +49,18 @@ export function planScriptCommand(cmd: string, args: string[], f: ScriptFlags): 
       };
     }
     case 'send': {
-      const [roomId, text] = need(args, 2, 'send ROOM_ID TEXT');
+      const [roomId, text] = need(args, 2, 'send ROOM_ID TEXT [--id ID] [--wait]');
+      if (f.id !== undefined && !clientIdSchema.safeParse(f.id).success)
+        throw usageError('send ROOM_ID TEXT --id ID  (ID: 1–128 printable ASCII characters, no spaces)');
       return async (api, out) => {
-        const { message } = await api.call('messages.send', { roomId: roomId as never, text: text! });
-        // Exit 0 only once the relay has durably accepted it; otherwise it stays queued in the proxy.
-        if (message.state !== 'sent')
-          throw new SealroomError(CliErrorCode.ProxyUnreachable, `message ${message.id} queued but not yet accepted by the relay (${message.state})`);
+        // Subscribed before sending, so an acceptance that comes right after the answer is not missed.
+        const settled = f.wait === true ? settledStates(api, roomId!) : null;
+        const { message } = await api.call('messages.send', { roomId: roomId as never, text: text!, ...(f.id !== undefined ? { clientId: f.id } : {}) });
+        let state = message.state;
+        if (state === 'sending' && settled) state = await settled.until(message.id);
+        settled?.stop();
         out(message.id);
-        return 0;
+        return sendExit(message.id, state);
       };
     }
     case 'messages': {
@@ -157,3 +161,52 @@ export async function scriptCommand(proxy: string, cmd: string, args: string[], 
     api.close();
   }
 }
+
+/**
+ * Exit codes of `sealroom send` (README "Scripting"): 0 the relay durably accepted it; 3 queued — the proxy
+ * holds it and sends it when the relay can take it (resending with the same --id is safe); 1 refused.
+ */
+export const SendExit = { Accepted: 0, Refused: 1, Queued: 3 } as const;
+
+function sendExit(id: string, state: ChatMessage['state']): number {
+  switch (state) {
+    case 'sent':
+      return SendExit.Accepted;
+    case 'sending':
+      process.stderr.write(`sealroom: message ${id} is queued in the proxy: the relay has not accepted it yet; it goes out when the relay can take it\n`);
+      return SendExit.Queued;
+    case 'failed':
+    case 'received':
+    case 'missing':
+    case 'undecryptable':
+      process.stderr.write(`sealroom: message ${id} was refused (${state})\n`);
+      return SendExit.Refused;
+    default:
+      throw missingCaseError(state);
+  }
+}
+
+/** Message pushes for one room, to wait until a message is accepted or refused (`send --wait`). */
+function settledStates(api: LocalApiClient, roomId: string) {
+  const latest = new Map<string, ChatMessage['state']>();
+  const waiters = new Map<string, (s: ChatMessage['state']) => void>();
+  const onMessage = (m: ChatMessage) => {
+    if (m.roomId !== roomId || m.state === 'sending') return;
+    latest.set(m.id, m.state);
+    waiters.get(m.id)?.(m.state);
+  };
+  api.socket.on('message', onMessage);
+  return {
+    async until(id: string): Promise<ChatMessage['state']> {
+      const known = latest.get(id);
+      if (known !== undefined) return known;
+      // Settled between the answer and now, before a push reached us: ask once.
+      const { messages } = await api.call('messages.list', { roomId: roomId as never, limit: 1000 });
+      const now = messages.find((m) => m.id === id)?.state;
+      if (now !== undefined && now !== 'sending') return now;
+      return new Promise((resolve) => waiters.set(id, resolve));
+    },
+    stop: () => api.socket.off('message', onMessage),
+  };
+}
+

@@ -48,9 +48,10 @@ export class OutboxDelivery {
 
   /**
    * Encrypt an application payload, persist ciphertext + new state + outbox entry in one write, then
-   * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox).
+   * deliver. Returns once the relay has durably accepted it (or throws, leaving it in the outbox). With
+   * `once`, a message already stored under `msgId` is not sent again (checked under the room's lock).
    */
-  async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string): Promise<number> {
+  async sendPayload(roomId: string, payload: UnchainedPayload, local: ChatMessage | null, msgId: string, opts: { once?: boolean } = {}): Promise<number> {
     const { sync } = this;
     sync.assertNoChangedKeys(await sync.activeRoom(roomId));
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
@@ -61,11 +62,14 @@ export class OutboxDelivery {
         // Checked again in the critical section that encrypts: a proposal that arrived since the commit
         // above must be committed first (RFC 9420 §12.2), so give the lock back and go round again.
         if (hasPendingProposals(this.ctx.groups.get(room))) return null;
+        // `once`: the id was chosen by the caller (a script's retry), and a message under it exists already.
+        if (opts.once === true && (await this.ctx.store.getMessage(roomId, msgId)) !== null) return 'exists' as const;
         // The chain counter is assigned once, here, and saved with the ciphertext: a re-encryption into a new
         // epoch reuses the same plaintext, so a payload keeps its place in the sender's chain.
         const { plain, room: chained } = nextOwnChain(room, payload);
         return this.#encrypt(held, chained, { msgId, plain, queued: this.#nextQueued() }, local ? [local] : []);
       });
+      if (item === 'exists') return (await this.ctx.store.getMessage(roomId, msgId))?.seq ?? 0;
       if (item) return this.#deliver(item);
     }
     throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up: proposals kept arriving faster than they could be committed');

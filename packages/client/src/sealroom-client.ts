@@ -57,6 +57,7 @@ import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
 import { KeyedMutex, type Held } from './keyed-mutex.js';
 import { replenishKeyPackages } from './key-package-pool.js';
+import { clientMessageId } from './client-message-id.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
 import { OutboxDelivery } from './outbox-delivery.js';
@@ -612,15 +613,26 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return ctx.store.listMessages(roomId, limit);
   }
 
-  /** Encrypt once, persist, send; resolves when the relay has durably accepted the message. */
-  async sendText(roomId: string, text: string): Promise<ChatMessage> {
+  /**
+   * Encrypt once, persist, send; resolves when the relay has durably accepted the message, or with it still
+   * `sending` (queued in the outbox) if the relay cannot take it now. With `clientId` (a script's own id for
+   * the message), sending again under the same id returns the message already stored — never a second one.
+   */
+  async sendText(roomId: string, text: string, opts: { clientId?: string } = {}): Promise<ChatMessage> {
     const { ctx, outbox } = this.#need();
-    const id = randomId();
+    const once = opts.clientId !== undefined;
+    const id = opts.clientId === undefined ? randomId() : clientMessageId(ctx.identity, roomId, opts.clientId);
+    if (once) {
+      const stored = await ctx.store.getMessage(roomId, id);
+      // Someone else's message under our keyed id cannot happen short of a broken HMAC; never return it as ours.
+      if (stored && !stored.own) throw new SealroomError(ClientErrorCode.Internal, 'message id already taken by another sender');
+      if (stored) return stored;
+    }
     const time = Date.now();
     const local: ChatMessage = { id, roomId, sender: ctx.identity.handle, text, time, seq: null, state: 'sending', own: true };
     const payload: UnchainedPayload = { v: APP_PAYLOAD_VERSION, type: 'text', id: id as MessageId, time, text };
     try {
-      await outbox.sendPayload(roomId, payload, local, id);
+      await outbox.sendPayload(roomId, payload, local, id, { once });
     } catch (e) {
       const m = await ctx.store.getMessage(roomId, id);
       if (m?.state === 'sending') return m; // still in the outbox; goes out on reconnect

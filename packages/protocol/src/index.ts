@@ -65,6 +65,7 @@ export {
   inviteRequest,
   removeRequest,
   sendRequest,
+  clientIdSchema,
   listMessagesRequest,
   emptyRequest,
   contactRequest,

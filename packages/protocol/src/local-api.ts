@@ -31,7 +31,12 @@ export const createRoomRequest = z.object({ name: roomNameSchema, open: z.boolea
 export const roomRequest = z.object({ roomId: roomIdSchema }).strict();
 export const inviteRequest = z.object({ roomId: roomIdSchema, handle: handleSchema }).strict();
 export const removeRequest = inviteRequest;
-export const sendRequest = z.object({ roomId: roomIdSchema, text: textSchema }).strict();
+/**
+ * `clientId`: the caller's own id for this message (`sealroom send --id`). Sending again with the same id
+ * returns the message already sent under it instead of sending a second one. Printable ASCII, no spaces.
+ */
+export const clientIdSchema = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'client id: 1–128 printable ASCII characters, no spaces');
+export const sendRequest = z.object({ roomId: roomIdSchema, text: textSchema, clientId: clientIdSchema.optional() }).strict();
 export const listMessagesRequest = z
   .object({ roomId: roomIdSchema, limit: z.number().int().min(1).max(1000).optional() })
   .strict();

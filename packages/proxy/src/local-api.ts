@@ -82,7 +82,9 @@ export function registerLocalApi(
       return {};
     });
     on('members.list', roomRequest, async (r) => ({ members: await client.members(r.roomId) }));
-    on('messages.send', sendRequest, async (r) => ({ message: await client.sendText(r.roomId, r.text) }));
+    on('messages.send', sendRequest, async (r) => ({
+      message: await client.sendText(r.roomId, r.text, r.clientId !== undefined ? { clientId: r.clientId } : {}),
+    }));
     on('messages.list', listMessagesRequest, async (r) => ({ messages: await client.messages(r.roomId, r.limit ?? 200) }));
     on('contacts.list', emptyRequest, async () => ({ contacts: await client.contacts() }));
     on('contacts.safety-number', contactRequest, async (r) => ({ safety: await client.safetyNumber(r.handle) }));
