@@ -78,6 +78,9 @@ const DEFAULT_CHECKPOINT_INTERVAL_MS = 5 * 60_000;
 /** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
 const BACKUP_DELAY_MS = 2500;
 
+/** Pages of pending Welcomes read after a login before the rest waits for the next one. */
+const MAX_WELCOME_PAGES = 50;
+
 /** A catch-up that failed for a passing reason is tried again after this, doubling up to the maximum. */
 const CATCH_UP_RETRY_FIRST_MS = 1000;
 const CATCH_UP_RETRY_MAX_MS = 30_000;
@@ -228,9 +231,18 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   async #onReady(): Promise<void> {
     const { ctx, sync } = this.#need();
     await this.#replenish();
-    const w = expectOk(await ctx.relay.request('welcome.list', {}));
-    // One bad Welcome or room must not stop the others (a member can make the relay store junk for us).
-    for (const x of w.welcomes) await this.#onWelcome(x).catch((e: unknown) => this.#warn(x.roomId, e));
+    // The relay pages Welcomes by bytes; each one handled is acknowledged (and so leaves the list), so ask
+    // again until a page brings nothing new. One bad Welcome or room must not stop the others (a member can
+    // make the relay store junk for us). Bounded, in case a relay keeps answering the same page.
+    const seen = new Set<number>();
+    for (let page = 0; page < MAX_WELCOME_PAGES; page++) {
+      const fresh = expectOk(await ctx.relay.request('welcome.list', {})).welcomes.filter((x) => !seen.has(x.id));
+      if (fresh.length === 0) break;
+      for (const x of fresh) {
+        seen.add(x.id);
+        await this.#onWelcome(x).catch((e: unknown) => this.#warn(x.roomId, e));
+      }
+    }
     for (const r of await ctx.store.listRooms()) {
       if (r.status !== 'active') continue;
       await this.#catchUp(r.roomId, CATCH_UP_RETRY_FIRST_MS);
