@@ -1,6 +1,7 @@
 import type { SecurityEvent } from '@sealroom/protocol';
 import { formatDateTime, formatTime, isoTime } from '../lib/format.ts';
 import { eventSeverity, eventTitle } from '../lib/security-events.ts';
+import { visibleText } from '../lib/visible-text.ts';
 
 type Props = {
   event: SecurityEvent;
@@ -31,14 +32,14 @@ export function EventItem({ event, roomLabel, dismissed = false, onDismiss, onVe
       <div className="event__body">
         <div className="event__head">
           <strong className="event__title">{eventTitle(event.kind)}</strong>
-          {event.handle !== null ? <span className="event__handle">{event.handle}</span> : null}
+          {event.handle !== null ? <span className="event__handle">{visibleText(event.handle)}</span> : null}
           {roomLabel ? <span className="event__room muted">in {roomLabel}</span> : null}
           <time className="event__time muted" dateTime={isoTime(event.time)} title={formatDateTime(event.time)}>
             {formatTime(event.time)}
           </time>
         </div>
         <p className="event__text" data-testid="security-event-text">
-          {event.text}
+          {visibleText(event.text)}
         </p>
         {event.code !== null ? <code className="event__code">{event.code}</code> : null}
       </div>

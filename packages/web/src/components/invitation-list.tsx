@@ -7,6 +7,7 @@ import { asRoomId } from '../lib/ids.ts';
 import { trustStateOf } from '../lib/trust.ts';
 import { ErrorText } from './error-text.tsx';
 import { TrustBadge } from './trust-badge.tsx';
+import { visibleText } from '../lib/visible-text.ts';
 
 type Props = {
   invites: readonly Invitation[];
@@ -51,14 +52,14 @@ function InvitationItem({ invite, onAccepted, onGone }: { invite: Invitation; on
   return (
     <li className="invitation card" data-testid="invitation" data-room-id={invite.roomId}>
       <div className="invitation__name" data-testid="invitation-name">
-        {invite.name ?? <span className="muted">(unnamed room)</span>}
+        {invite.name !== null ? visibleText(invite.name) : <span className="muted">(unnamed room)</span>}
       </div>
       <div className="invitation__meta">
         <span className={`badge ${invite.open ? 'badge--open' : 'badge--invite'}`}>{invite.open ? 'open' : 'invite-only'}</span>
         <span className="muted" title={formatDateTime(invite.receivedAt)}>
           {invite.invitedBy !== null ? (
             <>
-              from <strong data-testid="invitation-inviter">{invite.invitedBy}</strong>
+              from <strong data-testid="invitation-inviter">{visibleText(invite.invitedBy)}</strong>
             </>
           ) : (
             'inviter unknown'
@@ -71,10 +72,10 @@ function InvitationItem({ invite, onAccepted, onGone }: { invite: Invitation; on
           return (
             <li key={m.handle} className="invitation__member" data-testid="invitation-member" data-handle={m.handle} data-state={state}>
               {state === 'self' ? (
-                <span>{m.handle} (you)</span>
+                <span>{visibleText(m.handle)} (you)</span>
               ) : (
                 <button type="button" className="link-button" onClick={() => openVerify(m.handle)} title={`Safety number with ${m.handle}`}>
-                  {m.handle}
+                  {visibleText(m.handle)}
                 </button>
               )}
               <TrustBadge state={state} handle={m.handle} />

@@ -3,6 +3,7 @@ import { useTrust } from '../hooks/trust-context.ts';
 import { shortFingerprint } from '../lib/format.ts';
 import { trustStateOf } from '../lib/trust.ts';
 import { TrustBadge } from './trust-badge.tsx';
+import { visibleText } from '../lib/visible-text.ts';
 
 type Props = { member: Member; canRemove: boolean; removing: boolean; onRemove: (handle: string) => void };
 
@@ -18,7 +19,7 @@ export function MemberItem({ member, canRemove, removing, onRemove }: Props) {
       data-state={state}
     >
       <div className="member__main">
-        <span className="member__handle">{member.handle}</span>
+        <span className="member__handle">{visibleText(member.handle)}</span>
         {member.self ? <span className="badge badge--self">you</span> : null}
         <TrustBadge state={state} handle={member.handle} />
         {!member.self && canRemove ? (

@@ -3,6 +3,7 @@ import type { ChatMessage, MessageState } from '@sealroom/protocol';
 import { formatDateTime, formatTime, isoTime } from '../lib/format.ts';
 import type { TrustState } from '../lib/trust.ts';
 import { TrustBadge } from './trust-badge.tsx';
+import { visibleText } from '../lib/visible-text.ts';
 
 const ownStateLabel: Partial<Record<MessageState, string>> = {
   sending: 'sending…',
@@ -25,7 +26,7 @@ export const MessageItem = memo(function MessageItem({ message, senderState }: {
     >
       <div className="message__bubble">
         <div className="message__meta">
-          <span className="message__sender">{own ? 'you' : message.sender}</span>
+          <span className="message__sender">{own ? 'you' : visibleText(message.sender)}</span>
           {own ? null : <TrustBadge state={senderState} handle={message.sender} />}
           <time className="message__time" dateTime={isoTime(message.time)} title={formatDateTime(message.time)}>
             {formatTime(message.time)}
