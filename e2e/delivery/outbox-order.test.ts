@@ -45,7 +45,7 @@ describe("a room's outbox goes out in order, and a stuck message is retried with
   afterAll(async () => {
     await Promise.all([alice?.close(), bob?.close()]);
     await relay?.close();
-    await inner.close();
+    inner.close();
     tmp.cleanup();
   });
 
@@ -60,7 +60,7 @@ describe("a room's outbox goes out in order, and a stuck message is retried with
     await until('every message to be accepted, with no reconnect', async () =>
       (await alice.messages(roomId)).filter((m) => m.own && /^m\d$/.test(m.text)).every((m) => m.state === 'sent'),
     20_000);
-    const log = await inner.fetchEntries(roomId as RoomId, 0, 100);
+    const log = inner.fetchEntries(roomId as RoomId, 0, 100);
     const order = log.filter((e) => e.sender === 'alice' && e.kind === 'application').map((e) => e.msgId);
     expect(order).toEqual(sent.map((m) => m.id));
     await until('bob to read all five', async () => (await bob.messages(roomId)).filter((m) => /^m\d$/.test(m.text)).length === 5);

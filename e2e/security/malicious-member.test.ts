@@ -59,7 +59,7 @@ describe('a malicious member', () => {
     const direct = new SqliteRelayStore(`${tmp.dir}/server/relay.db`);
     try {
       expect(
-        await direct.append({
+        direct.append({
           roomId: roomId as RoomId,
           epoch: room.epoch,
           msgId: randomId() as MessageId,
@@ -71,7 +71,7 @@ describe('a malicious member', () => {
         }),
       ).toMatchObject({ status: 'appended' });
     } finally {
-      await direct.close();
+      direct.close();
     }
     const r = await bob.syncRoom(roomId);
     expect(r.status).toBe('active');

@@ -21,18 +21,18 @@ describe('a relay that replays old Welcomes and commits', () => {
     // Always the last-resort key package: reusable, so a replayed Welcome would still open (the strongest replay).
     claimKeyPackage: (h: Handle) => t.claimKeyPackage(h, true),
     commit: async (input: Parameters<typeof t.commit>[0]) => {
-      const res = await t.commit(input);
+      const res = t.commit(input);
       if (res.status === 'appended') for (const w of res.welcomes) welcomesTo.set(w.handle, [...(welcomesTo.get(w.handle) ?? []), w.welcome]);
       return res;
     },
-    listWelcomes: async (h: Handle, bounds?: Parameters<typeof t.listWelcomes>[1]) => [...(await t.listWelcomes(h, bounds)), ...replayed],
+    listWelcomes: async (h: Handle, bounds?: Parameters<typeof t.listWelcomes>[1]) => [...(t.listWelcomes(h, bounds)), ...replayed],
     deleteWelcome: async (h: Handle, id: number) => {
       const i = replayed.findIndex((w) => w.id === id);
       if (i < 0) return t.deleteWelcome(h, id);
       replayed.splice(i, 1);
       return true;
     },
-    fetchEntries: async (...args: Parameters<typeof t.fetchEntries>) => (await t.fetchEntries(...args)).map((e) => substitute.get(e.seq) ?? e),
+    fetchEntries: async (...args: Parameters<typeof t.fetchEntries>) => (t.fetchEntries(...args)).map((e) => substitute.get(e.seq) ?? e),
   }));
   let relay: Awaited<ReturnType<typeof startRelay>>;
   let alice: SealroomClient, bob: SealroomClient;
@@ -49,7 +49,7 @@ describe('a relay that replays old Welcomes and commits', () => {
   afterAll(async () => {
     await Promise.all([alice?.close(), bob?.close()]);
     await relay?.close();
-    await inner.close();
+    inner.close();
     tmp.cleanup();
   });
 
@@ -79,12 +79,12 @@ describe('a relay that replays old Welcomes and commits', () => {
     await alice.sendText(roomId, 'one');
     await waitForText(bob, roomId, 'one');
     // The commit that added bob (epoch 0 → 1), served again in place of a message sent while bob was away.
-    const log = await inner.fetchEntries(roomId as never, 0, 100);
+    const log = inner.fetchEntries(roomId as never, 0, 100);
     const oldCommit = log.find((e) => e.kind === 'commit');
     expect(oldCommit).toBeDefined();
     await bob.close();
     await alice.sendText(roomId, 'replaced by the relay');
-    const last = (await inner.fetchEntries(roomId as never, 0, 100)).at(-1)!;
+    const last = (inner.fetchEntries(roomId as never, 0, 100)).at(-1)!;
     substitute.set(last.seq, { ...oldCommit!, seq: last.seq });
     bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
     await until('bob to catch up past the replay', async () => (await bob.getRoom(roomId)).lastSeq >= last.seq);

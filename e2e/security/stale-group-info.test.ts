@@ -19,17 +19,17 @@ describe('a relay that serves a stale GroupInfo to a joiner', () => {
   const { store, inner } = lyingStore(join(tmp.dir, 'server', 'relay.db'), (t) => ({
     // The stale copy, for every reader of the room (room.info and the commit handler's checks).
     getRoom: async (roomId: RoomId) => {
-      const r = await t.getRoom(roomId);
+      const r = t.getRoom(roomId);
       return r && stale ? { ...r, epoch: stale.epoch, groupInfo: stale.groupInfo } : r;
     },
     // ...and the real epoch for the compare-and-set, so the stale external commit "wins".
     commit: async (input: Parameters<typeof t.commit>[0]) => {
-      const real = await t.getRoom(input.roomId);
+      const real = t.getRoom(input.roomId);
       if (stale) forked = true;
       return t.commit(stale && real ? { ...input, epoch: real.epoch } : input);
     },
     append: async (input: Parameters<typeof t.append>[0]) => {
-      const real = await t.getRoom(input.roomId);
+      const real = t.getRoom(input.roomId);
       return t.append(forked && real ? { ...input, epoch: real.epoch } : input);
     },
   }));
@@ -45,7 +45,7 @@ describe('a relay that serves a stale GroupInfo to a joiner', () => {
   afterAll(async () => {
     await Promise.all([alice?.close(), carol?.close(), dave?.close()]);
     await relay?.close();
-    await inner.close();
+    inner.close();
     tmp.cleanup();
   });
 
@@ -53,7 +53,7 @@ describe('a relay that serves a stale GroupInfo to a joiner', () => {
     const { roomId } = await alice.createRoom('Lobby', true);
     await carol.joinRoom(roomId);
     await until('alice to see carol', async () => (await alice.members(roomId)).some((m) => m.handle === 'carol'));
-    const before = (await inner.getRoom(roomId as RoomId))!;
+    const before = (inner.getRoom(roomId as RoomId))!;
     await alice.remove(roomId, 'carol');
     await until('carol to be removed', async () => !(await alice.members(roomId)).some((m) => m.handle === 'carol'));
     stale = { epoch: before.epoch, groupInfo: before.groupInfo };

@@ -21,9 +21,6 @@ import {
   fingerprint,
   generateIdentity,
   makeClientConfig,
-  membersOf,
-  ownLeafIndex,
-  proposedRemovals,
   epochAuthenticatorOf,
   type Identity,
 } from '@sealroom/mls';
@@ -36,7 +33,6 @@ import { Invitations, type AutoAccept } from './invitations.js';
 import { transition } from './room-state.js';
 import { SecurityLog } from './security-log.js';
 import type { UnchainedPayload } from './history-chain.js';
-import type { EntryFollowUp } from './entry-processor.js';
 import { GroupCache } from './group-cache.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { replenishKeyPackages } from './key-package-pool.js';
@@ -44,6 +40,7 @@ import { clientMessageId } from './client-message-id.js';
 import { randomId } from './random-id.js';
 import { RelayConnection, expectOk, probeRegistration } from './relay-connection.js';
 import { OutboxDelivery } from './outbox-delivery.js';
+import { RoomChores, type ControlPayload } from './room-chores.js';
 import { RoomMembership } from './room-membership.js';
 import { PERMANENT, RoomSync, summarize } from './room-sync.js';
 
@@ -57,9 +54,6 @@ export type SealroomClientOptions = {
 };
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 5 * 60_000;
-
-/** A member other than the lowest leaf waits this long before doing a chore the lowest leaf should have done. */
-const BACKUP_DELAY_MS = 2500;
 
 /** Pages of pending Welcomes read after a login before the rest waits for the next one. */
 const MAX_WELCOME_PAGES = 50;
@@ -79,6 +73,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
   #sync: RoomSync | null = null;
   #outbox: OutboxDelivery | null = null;
   #membership: RoomMembership | null = null;
+  #chores: RoomChores | null = null;
   #invitations: Invitations | null = null;
   readonly #autoAccept: AutoAccept;
   #timers = new Set<NodeJS.Timeout>();
@@ -153,9 +148,16 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       security,
     };
     this.#ctx = ctx;
-    const sync = new RoomSync(ctx, (roomId, f) => this.#followUp(roomId, f));
+    const sync = new RoomSync(ctx, (roomId, f) => this.#chores?.followUp(roomId, f));
     this.#sync = sync;
     this.#outbox = new OutboxDelivery(ctx, sync, (ms, fn) => this.#later(ms, fn));
+    this.#chores = new RoomChores(
+      ctx,
+      sync,
+      (ms, fn) => this.#later(ms, fn),
+      (roomId, p) => this.#sendPayload(roomId, p),
+      (roomId, e) => this.#warn(roomId, e),
+    );
     this.#membership = new RoomMembership(
       ctx,
       sync,
@@ -237,7 +239,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     for (const r of await ctx.store.listRooms()) {
       if (r.status !== 'active') continue;
       await this.#catchUp(r.roomId, CATCH_UP_RETRY_FIRST_MS);
-      this.#checkPendingLeaves(r.roomId, 0);
+      this.#chores?.checkPendingLeaves(r.roomId, 0);
     }
     await this.#need().outbox.flush();
     // After a reconnect: tell the rooms what we sent and saw (a dropped last message shows up now).
@@ -279,58 +281,6 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
       if (!this.#closed) void fn().catch((e: unknown) => this.#warn(null, e));
     }, ms);
     this.#timers.add(t);
-  }
-
-  /** Am I the member who should do a room chore now (the lowest leaf), or only as a backup later? */
-  async #choreDelay(roomId: string, exclude: string[]): Promise<number> {
-    const { ctx } = this.#need();
-    const room = await ctx.store.getRoom(roomId);
-    if (!room) return BACKUP_DELAY_MS;
-    const group = ctx.groups.get(room);
-    const lowest = membersOf(group).find((m) => !exclude.includes(m.handle));
-    return lowest?.leafIndex === ownLeafIndex(group) ? 0 : BACKUP_DELAY_MS + Math.floor(Math.random() * BACKUP_DELAY_MS);
-  }
-
-  #followUp(roomId: string, f: EntryFollowUp): void {
-    if (f.kind === 'leave-proposed') this.#checkPendingLeaves(roomId, -1);
-    else if (f.kind === 'meta-seen') this.#metaSeq.set(roomId, f.seq);
-    else if (f.kind === 'meta-requested') {
-      const since = f.seq;
-      void this.#choreDelay(roomId, [f.by])
-        .then((ms) =>
-          this.#later(ms, async () => {
-            const room = await this.#need().ctx.store.getRoom(roomId);
-            // Someone may have answered meanwhile; a name seen after the request means no answer is needed.
-            if (!room?.name || room.status !== 'active' || (ms > 0 && this.#metaSeenSince(roomId) > since)) return;
-            await this.#sendPayload(roomId, { type: 'meta', name: room.name, open: room.open, removed: room.removed as Handle[] });
-          }),
-        )
-        .catch((e: unknown) => this.#warn(roomId, e));
-    }
-  }
-
-  #metaSeq = new Map<string, number>();
-  #metaSeenSince(roomId: string): number {
-    return this.#metaSeq.get(roomId) ?? 0;
-  }
-
-  /** Commit the removal of members who asked to leave (RFC 9420 §12.1.3 self-remove), lowest leaf first. */
-  #checkPendingLeaves(roomId: string, delay: number): void {
-    const run = async () => {
-      const { sync } = this.#need();
-      await sync.runCommit(roomId, async (room, group) => {
-        const leaving = membersOf(group).filter((m) => room.pendingLeaves.includes(m.handle));
-        if (leaving.length === 0) return null;
-        const proposed = new Set(proposedRemovals(group));
-        return { removeLeaves: leaving.map((m) => m.leafIndex).filter((l) => !proposed.has(l)) };
-      });
-    };
-    void (async () => {
-      const room = await this.#need().ctx.store.getRoom(roomId);
-      if (!room || room.pendingLeaves.length === 0) return;
-      const ms = delay >= 0 ? delay : await this.#choreDelay(roomId, room.pendingLeaves);
-      this.#later(ms, run);
-    })().catch((e: unknown) => this.#warn(roomId, e));
   }
 
   // ---- commands (the local API maps onto these one to one) ----
@@ -462,14 +412,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     return (await ctx.store.getMessage(roomId, id)) ?? local;
   }
 
-  async #sendPayload(
-    roomId: string,
-    p:
-      | { type: 'meta'; name: string; open: boolean; removed: Handle[] }
-      | { type: 'meta.request' }
-      | { type: 'checkpoint'; seen: Record<Handle, number> },
-  ): Promise<void> {
-    const { sync } = this.#need();
+  async #sendPayload(roomId: string, p: ControlPayload): Promise<void> {
     const id = randomId() as MessageId;
     await this.#need().outbox.sendPayload(roomId, { v: APP_PAYLOAD_VERSION, id, time: Date.now(), ...p }, null, id);
   }
