@@ -148,7 +148,7 @@ export class Invitations {
     held.assert(inv.roomId);
     const { ctx } = this;
     const room = newRoom(inv.roomId, group, { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
-    await ctx.store.writeRoom({ room, contacts, invitationDelete: inv.roomId });
+    await this.sync.write(held, { room, contacts, invitationDelete: inv.roomId });
     await ctx.contacts.written(contacts);
     ctx.events.emit('room', summarize(ctx, room));
   }
@@ -200,10 +200,10 @@ export class Invitations {
   /** Decline: enter the room only to leave it by a self-remove proposal, so members see us go. */
   async decline(roomId: string): Promise<void> {
     const { ctx } = this;
-    await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async (held) => {
       const inv = await this.#get(roomId);
       const room = newRoom(roomId, decodeGroup(inv.group, ctx.config), { name: inv.name, open: inv.open, lastSeq: inv.seq, removed: inv.removed });
-      await ctx.store.writeRoom({ room: { ...room, declined: true }, invitationDelete: roomId });
+      await this.sync.write(held, { room: { ...room, declined: true }, invitationDelete: roomId });
     });
     await this.#changed();
     await this.leave(roomId);

@@ -190,20 +190,20 @@ export class OutboxDelivery {
     const bytes = encodeGroup(next);
     this.ctx.groups.set(room.roomId, bytes, next);
     const item: OutboxItem = { roomId: room.roomId, msgId: o.msgId, epoch: room.epoch, data: toBase64(message), plain: o.plain, ...(o.queued !== undefined ? { queued: o.queued } : {}) };
-    await this.sync.save({ ...room, group: bytes }, messages, { put: [item] });
+    await this.sync.save(held, { ...room, group: bytes }, messages, { put: [item] });
     return item;
   }
 
   async #markSent(item: OutboxItem, seq: number): Promise<void> {
-    await this.ctx.mutex.run(item.roomId, async () => {
+    await this.ctx.mutex.run(item.roomId, async (held) => {
       const room = await this.sync.room(item.roomId);
       const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
       const messages = m && (m.state !== 'sent' || m.seq !== seq) ? [{ ...m, state: 'sent' as const, seq }] : [];
       const still = (await this.ctx.store.getOutboxItem(item.roomId, item.msgId)) !== null;
       // Keep the row until the log entry is applied (it marks the entry as ours); if it already was, drop it.
       // No MLS state changes here, so the room record is not rewritten.
-      if (room.lastSeq >= seq || !still) await this.ctx.store.writeRoom({ messages, outboxDelete: [item.msgId] });
-      else await this.ctx.store.writeRoom({ messages, outboxPut: [{ ...item, ackedSeq: seq }] });
+      if (room.lastSeq >= seq || !still) await this.sync.write(held, { messages, outboxDelete: [item.msgId] });
+      else await this.sync.write(held, { messages, outboxPut: [{ ...item, ackedSeq: seq }] });
       for (const x of messages) this.ctx.events.emit('message', x);
     });
   }
@@ -215,7 +215,7 @@ export class OutboxDelivery {
   async #markFailedIn(held: Held, room: RoomRecord, item: OutboxItem): Promise<void> {
     held.assert(room.roomId);
     const m = await this.ctx.store.getMessage(item.roomId, item.msgId);
-    await this.sync.save(room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
+    await this.sync.save(held, room, m ? [{ ...m, state: 'failed' }] : [], { del: [item.msgId] });
   }
 }
 

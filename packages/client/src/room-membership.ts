@@ -58,7 +58,7 @@ export class RoomMembership {
     const groupInfo = open ? toBase64(await groupInfoOf(group)) : undefined;
     expectOk(await ctx.relay.request('room.create', { roomId: roomId as RoomId, open, ...(groupInfo ? { groupInfo } : {}) }));
     const room = newRoom(roomId, group, { name, open, lastSeq: 0 });
-    await sync.save(room);
+    await ctx.mutex.run(roomId, (held) => sync.save(held, room));
     return summarize(ctx, room);
   }
 
@@ -72,9 +72,9 @@ export class RoomMembership {
       if (existing?.status === 'out-of-sync') return this.#rejoin(held, existing);
       const { group, seq, contacts } = await this.#externalJoin(held, false);
       const room = newRoom(roomId, group, { name: null, open: true, lastSeq: seq });
-      await ctx.store.writeRoom({ room, contacts });
+      await sync.write(held, { room, contacts });
       await ctx.contacts.written(contacts);
-      await sync.save(room);
+      await sync.save(held, room);
     });
     // We cannot read anything sent before we joined, so ask the members for the room's name.
     await this.askMeta(roomId).catch((e: unknown) => this.warn(roomId, e));
@@ -100,9 +100,9 @@ export class RoomMembership {
       throw new SealroomError(ProxyErrorCode.BadRequest, 'this room is invite-only: ask a member to remove you and invite you again');
     const { group, seq, contacts } = await this.#externalJoin(held, true);
     const next: RoomRecord = { ...transition(room, { type: 'rejoined' }), group: encodeGroup(group), epoch: epochOf(group), lastSeq: seq, pendingCommit: null };
-    await ctx.store.writeRoom({ room: next, contacts });
+    await sync.write(held, { room: next, contacts });
     await ctx.contacts.written(contacts);
-    await sync.save(next);
+    await sync.save(held, next);
   }
 
   /** Fetch the GroupInfo, check every credential in it, and get an external commit accepted. */
@@ -243,7 +243,7 @@ export class RoomMembership {
         break;
       }
       expectOk(await ctx.relay.request('room.leave', { roomId: roomId as RoomId }));
-      await sync.save(transition(await sync.room(roomId), { type: 'left' }));
+      await sync.save(held, transition(await sync.room(roomId), { type: 'left' }));
     });
   }
 

@@ -14,7 +14,7 @@ import {
   type RoomSummary,
 } from '@sealroom/protocol';
 import { commitChanges, encodeGroup, hasPendingProposals, membersOf, proposedRemovals, type Group, type MemberInfo } from '@sealroom/mls';
-import type { OutboxItem, PendingCommit, RoomRecord } from './client-store.js';
+import type { OutboxItem, PendingCommit, RoomRecord, RoomWrite } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import type { Held } from './keyed-mutex.js';
 import { processEntry, type EntryFollowUp } from './entry-processor.js';
@@ -101,9 +101,19 @@ export class RoomSync {
     return r;
   }
 
+  /**
+   * The only way the engine writes a room (its record, messages, outbox rows): with the room's lock. A guard
+   * test (test/room-writes.test.ts) keeps `store.writeRoom` out of every other file.
+   */
+  async write(held: Held, w: RoomWrite): Promise<void> {
+    if (w.room) held.assert(w.room.roomId);
+    else held.assert();
+    await this.ctx.store.writeRoom(w);
+  }
+
   /** Persist a room and tell listeners. */
-  async save(room: RoomRecord, messages: ChatMessage[] = [], outbox: { put?: OutboxItem[]; del?: string[] } = {}) {
-    await this.ctx.store.writeRoom({ room, messages, outboxPut: outbox.put ?? [], outboxDelete: outbox.del ?? [] });
+  async save(held: Held, room: RoomRecord, messages: ChatMessage[] = [], outbox: { put?: OutboxItem[]; del?: string[] } = {}) {
+    await this.write(held, { room, messages, outboxPut: outbox.put ?? [], outboxDelete: outbox.del ?? [] });
     for (const m of messages) this.ctx.events.emit('message', m);
     if (room.declined !== true) this.ctx.events.emit('room', summarize(this.ctx, room));
   }
@@ -116,7 +126,7 @@ export class RoomSync {
     // A contact another operation changed meanwhile: decide this entry again with what is stored now.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ctx.store.writeRoom(r.write);
+        await this.write(held, r.write);
         break;
       } catch (e) {
         if (!isSealroomError(e, ClientErrorCode.ContactConflict) || attempt >= 3) throw e;
@@ -160,7 +170,7 @@ export class RoomSync {
           // removed it. Here MLS still says we are a member, so the relay (or a member's routing hint) cut us
           // off: say so, and stop, rather than claim we were removed.
           room = transition(room, { type: 'desync', reason: 'the relay no longer delivers this room to you, although the group still lists you as a member' });
-          await this.save(room);
+          await this.save(held, room);
           await this.ctx.security.report({
             kind: 'relay-cut-off',
             roomId,
@@ -188,7 +198,7 @@ export class RoomSync {
             text: `the relay's log skips ${k} ${k === 1 ? 'entry' : 'entries'} (seq ${room.lastSeq + 1}${k > 1 ? `–${e.seq - 1}` : ''}): withheld from this device`,
           });
           room = { ...room, lastSeq: e.seq - 1 };
-          await this.ctx.store.writeRoom({ room });
+          await this.write(held, { room });
         }
         room = await this.apply(held, room, e);
       }
@@ -244,7 +254,7 @@ export class RoomSync {
           newGroup: encodeGroup(out.group),
         };
         room = { ...room, pendingCommit: pending };
-        await this.ctx.store.writeRoom({ room });
+        await this.write(held, { room });
         const res = await this.sendCommit(roomId, pending);
         if (res.ok) {
           await this.syncHeld(held); // applies our commit, and anything before it, in log order
@@ -252,7 +262,7 @@ export class RoomSync {
         }
         // Only a permanent refusal proves the commit never took effect; otherwise keep it pending (it may
         // have been accepted with the ack lost) and let the reconnect path resend it.
-        if (PERMANENT.has(res.code)) await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+        if (PERMANENT.has(res.code)) await this.write(held, { room: { ...room, pendingCommit: null } });
         if (res.code === RelayErrorCode.StaleEpoch) return 'retry';
         throw new SealroomError(res.code, res.message ?? res.code);
       });
@@ -288,7 +298,7 @@ export class RoomSync {
       await this.syncHeld(held);
     } else if (PERMANENT.has(res.code)) {
       // Rejected for good: the commit never took effect anywhere.
-      await this.ctx.store.writeRoom({ room: { ...room, pendingCommit: null } });
+      await this.write(held, { room: { ...room, pendingCommit: null } });
     } else {
       throw new SealroomError(res.code, res.message ?? res.code);
     }

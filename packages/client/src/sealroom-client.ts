@@ -357,7 +357,7 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
         .run(r.roomId, async (held) => {
           const room = await sync.room(r.roomId);
           if (room.status !== 'held') return;
-          await sync.save(transition(room, { type: 'resume' }));
+          await sync.save(held, transition(room, { type: 'resume' }));
           await sync.syncHeld(held);
         })
         .catch((e: unknown) => this.#warn(r.roomId, e));
@@ -429,9 +429,9 @@ export class SealroomClient extends EventEmitter<ClientEvents> {
     if (!room || room.status !== 'active') return;
     const seen = Object.fromEntries(Object.entries(room.senders ?? {}).map(([h, s]) => [h, s.n])) as Record<Handle, number>;
     await this.#sendPayload(roomId, { type: 'checkpoint', seen });
-    await ctx.mutex.run(roomId, async () => {
+    await ctx.mutex.run(roomId, async (held) => {
       const r = await ctx.store.getRoom(roomId);
-      if (r) await ctx.store.writeRoom({ room: { ...r, checkpointN: r.chain?.n ?? 0 } });
+      if (r) await this.#need().sync.write(held, { room: { ...r, checkpointN: r.chain?.n ?? 0 } });
     });
   }
 
