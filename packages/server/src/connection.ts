@@ -24,7 +24,7 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, clientIpHea
   const address = clientAddress(socket.request, clientIpHeader);
   const admitted = ctx.admission.open(address);
   if (admitted !== 'ok') {
-    ctx.log(`refused socket=${socket.id} address=${address} reason=${admitted}`);
+    ctx.log.warn({ socket: socket.id, address, reason: admitted }, 'connection refused');
     terminate(socket);
     return;
   }
@@ -33,17 +33,20 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, clientIpHea
   socket.data.challenge = null;
   socket.data.handle = null;
   socket.data.bucket = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
-  ctx.log(`connect socket=${socket.id} address=${address}`);
+  ctx.log.info({ socket: socket.id, address }, 'connect');
 
   // Small frames until login: hello and auth are a few hundred bytes (see transport-guards.ts for how).
   setFrameLimit(socket, limits.preLoginFrameBytes);
   guardFrames(
     socket,
     () => (socket.data.handle === null ? limits.preLoginFrameBytes : Limits.relayFrameBytes),
-    (bytes) => ctx.log(`frame over limit socket=${socket.id} handle=${socket.data.handle ?? '-'} bytes=${bytes}`),
+    (bytes) => ctx.log.warn({ socket: socket.id, handle: socket.data.handle, bytes }, 'frame over limit'),
   );
   guardSendBuffer(socket, limits.sendBufferBytes, (bytes) =>
-    ctx.log(`send buffer over limit socket=${socket.id} handle=${socket.data.handle ?? '-'} bytes=${bytes} limit=${limits.sendBufferBytes}: disconnecting`),
+    ctx.log.warn(
+      { socket: socket.id, handle: socket.data.handle, bytes, limit: limits.sendBufferBytes, outcome: 'disconnect' },
+      'send buffer over limit',
+    ),
   );
 
   // Runs before dispatch for every incoming event, known or not. Unknown names are dropped here, so no
@@ -67,7 +70,7 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, clientIpHea
 
   const authDeadline = setTimeout(() => {
     if (socket.data.handle === null) {
-      ctx.log(`auth timeout socket=${socket.id}`);
+      ctx.log.warn({ socket: socket.id }, 'auth timeout');
       socket.disconnect(true);
     }
   }, limits.authTimeoutMs);
@@ -87,6 +90,6 @@ export function onConnection(ctx: RelayContext, socket: RelaySocket, clientIpHea
   socket.on('disconnect', (reason) => {
     clearTimeout(authDeadline);
     ctx.admission.closed(address, socket.data.handle, socket.id);
-    ctx.log(`disconnect socket=${socket.id} handle=${socket.data.handle ?? '-'} reason=${reason}`);
+    ctx.log.info({ socket: socket.id, handle: socket.data.handle, reason }, 'disconnect');
   });
 }

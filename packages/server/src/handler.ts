@@ -67,18 +67,24 @@ export function register<E extends RelayClientEventName>(
     const started = performance.now();
     // Every path ends in the last callback, which cannot throw: no handler error becomes an unhandled
     // rejection (Node would exit on it), and process-wide handlers are not needed to keep the relay up.
+    // The class of a thrown error is logged, never its message: a store error may quote what it stored.
+    let thrown: string | null = null;
     void run(args)
-      .catch((): AckErr => fail(RelayErrorCode.Internal))
+      .catch((e: unknown): AckErr => {
+        thrown = e instanceof Error ? e.name : typeof e;
+        return fail(RelayErrorCode.Internal);
+      })
       .then((res) => {
         try {
           (ack as (res: AckOf<E> | AckErr) => void)(res);
         } catch {
           // The connection is gone: nothing left to answer.
         }
-        const outcome = res.ok ? 'ok' : `code=${res.code}`;
-        const who = socket.data.handle ?? '-';
-        const ms = (performance.now() - started).toFixed(1);
-        ctx.log(`event=${spec.event} socket=${socket.id} handle=${who} ${outcome} ms=${ms}`);
+        const ms = Number((performance.now() - started).toFixed(1));
+        const base = { event: spec.event, socket: socket.id, handle: socket.data.handle, ms };
+        if (res.ok) ctx.log.info({ ...base, outcome: 'ok' }, 'event');
+        else if (res.code === RelayErrorCode.Internal) ctx.log.error({ ...base, outcome: 'failed', errorCode: res.code, thrown }, 'event failed');
+        else ctx.log.warn({ ...base, outcome: 'refused', errorCode: res.code }, 'event refused');
       });
   };
   // The typed `on` would give the listener the contract's argument types; at runtime they are untrusted.

@@ -49,7 +49,7 @@ export function registerKeyPackageHandlers(ctx: RelayContext, socket: RelaySocke
       const lastResortOnly = !ctx.admission.oneTimeClaims.take(req.handle);
       const keyPackage = await ctx.store.claimKeyPackage(req.handle, lastResortOnly);
       if (keyPackage === null) {
-        if (lastResortOnly) ctx.log(`kp.claim target over limit handle=${caller} target=${req.handle}`);
+        if (lastResortOnly) ctx.log.warn({ handle: caller, target: req.handle }, 'kp.claim target over limit');
         // One answer for "no such account" and "none left": claims do not tell existing handles from others.
         return fail(RelayErrorCode.NoKeyPackage, `no key package for ${req.handle} (unknown handle, or none left)`);
       }

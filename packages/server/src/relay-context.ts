@@ -1,6 +1,7 @@
 import type { Handle, RelayClientEvents, RelayServerEvents, RoomId } from '@sealroom/protocol';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import type { Admission } from './admission.js';
+import type { RelayLog } from './relay-logger.js';
 import type { RelayLimits } from './relay-limits.js';
 import type { RelayStore } from './relay-store.js';
 import type { TokenBucket } from './token-bucket.js';
@@ -26,7 +27,7 @@ export type RelayContext = {
   io: RelayServer;
   store: RelayStore;
   /** Receives metadata only — event names, handles, room ids, sizes, codes — never payload bytes. */
-  log: (line: string) => void;
+  log: RelayLog;
   /** Relay origins a login transcript may name (`authTranscript`); any other is another relay's login. */
   acceptedOrigins: readonly string[];
   limits: RelayLimits;

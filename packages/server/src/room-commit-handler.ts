@@ -38,7 +38,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         // a ban is written only with an epoch change, so a ban that lands after this read makes the
         // compare-and-set below fail.
         if (await ctx.store.isBanned(req.roomId, caller)) {
-          ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=removed by a member`);
+          ctx.log.warn({ room: req.roomId, handle: caller, reason: 'removed by a member' }, 'room.commit refused');
           return fail(RelayErrorCode.RemovedFromRoom, 'a member removed you from this room; ask a member to invite you again');
         }
         // Lost the race: the store's compare-and-set would refuse it too, and the room's GroupInfo (which
@@ -56,7 +56,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
           groupInfo: room.groupInfo,
         });
         if (!verdict.ok) {
-          ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${verdict.reason}`);
+          ctx.log.warn({ room: req.roomId, handle: caller, reason: verdict.reason }, 'room.commit refused');
           return fail(RelayErrorCode.CommitRefused, verdict.reason);
         }
       } else if (!(await ctx.store.isRouted(req.roomId, caller))) {
@@ -74,7 +74,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
         adds: req.adds,
       });
       if (!framing.ok) {
-        ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${framing.reason}`);
+        ctx.log.warn({ room: req.roomId, handle: caller, reason: framing.reason }, 'room.commit refused');
         return fail(RelayErrorCode.CommitRefused, framing.reason);
       }
       if (req.adds.some((h) => req.removes.includes(h))) {
@@ -104,7 +104,7 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
       if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
       if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
       if (res.status === 'over-quota') {
-        ctx.log(`room.commit refused room=${req.roomId} handle=${caller} reason=${res.quota}`);
+        ctx.log.warn({ room: req.roomId, handle: caller, reason: res.quota }, 'room.commit refused');
         return fail(
           RelayErrorCode.QuotaExceeded,
           res.quota === 'log-bytes'
@@ -120,9 +120,19 @@ export function registerRoomCommitHandler(ctx: RelayContext, socket: RelaySocket
       for (const h of req.adds) ctx.io.in(userRoom(h)).socketsJoin(target);
       if (req.external) ctx.io.in(userRoom(caller)).socketsJoin(target);
       for (const { handle, welcome } of res.welcomes) ctx.io.to(userRoom(handle)).emit('welcome', welcome);
-      ctx.log(
-        `room.commit room=${req.roomId} handle=${caller} seq=${res.entry.seq} epoch=${req.epoch + 1} ` +
-          `bytes=${req.commit.length} adds=${req.adds.length} removes=${req.removes.length} bans=${bans.length} external=${req.external}`,
+      ctx.log.info(
+        {
+          room: req.roomId,
+          handle: caller,
+          seq: res.entry.seq,
+          epoch: req.epoch + 1,
+          bytes: req.commit.length,
+          adds: req.adds.length,
+          removes: req.removes.length,
+          bans: bans.length,
+          external: req.external,
+        },
+        'room.commit',
       );
       return { ok: true, seq: res.entry.seq, duplicate: false };
     },

@@ -42,11 +42,11 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
       });
       if (created === 'exists') return fail(RelayErrorCode.RoomExists);
       if (created === 'over-quota') {
-        ctx.log(`room.create refused handle=${caller} reason=rooms per account`);
+        ctx.log.warn({ handle: caller, reason: 'rooms per account' }, 'room.create refused');
         return fail(RelayErrorCode.QuotaExceeded, `at most ${ctx.limits.roomsPerAccount} rooms per account`);
       }
       ctx.io.in(userRoom(caller)).socketsJoin(relayRoom(req.roomId));
-      ctx.log(`room.create room=${req.roomId} handle=${caller} open=${req.open}`);
+      ctx.log.info({ room: req.roomId, handle: caller, open: req.open }, 'room.create');
       return { ok: true, seq: 0 };
     },
   });
@@ -108,7 +108,7 @@ export function registerRoomHandlers(ctx: RelayContext, socket: RelaySocket): vo
       // Routing only; the MLS removal is another member's commit. Idempotent, so a retry is harmless.
       await ctx.store.removeRouting(req.roomId, caller);
       ctx.io.in(userRoom(caller)).socketsLeave(relayRoom(req.roomId));
-      ctx.log(`room.leave room=${req.roomId} handle=${caller}`);
+      ctx.log.info({ room: req.roomId, handle: caller }, 'room.leave');
       return { ok: true };
     },
   });

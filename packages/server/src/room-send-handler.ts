@@ -20,7 +20,7 @@ export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket):
       if (!isCanonicalBase64(req.data)) return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
       const framing = checkSendFraming(req.roomId, req.epoch, req.kind, req.data);
       if (!framing.ok) {
-        ctx.log(`room.send refused room=${req.roomId} handle=${caller} reason=${framing.reason}`);
+        ctx.log.warn({ room: req.roomId, handle: caller, reason: framing.reason }, 'room.send refused');
         return fail(RelayErrorCode.MessageRefused, framing.reason);
       }
       const res = await ctx.store.append({
@@ -36,13 +36,11 @@ export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket):
       if (res.status === 'duplicate') return { ok: true, seq: res.seq, duplicate: true };
       if (res.status === 'stale-epoch') return fail(RelayErrorCode.StaleEpoch);
       if (res.status === 'over-quota') {
-        ctx.log(`room.send refused room=${req.roomId} handle=${caller} reason=log bytes per account`);
+        ctx.log.warn({ room: req.roomId, handle: caller, reason: 'log bytes per account' }, 'room.send refused');
         return fail(RelayErrorCode.QuotaExceeded, 'this account has stored as much as the relay allows');
       }
       ctx.io.to(relayRoom(req.roomId)).emit('room.entry', res.entry);
-      ctx.log(
-        `room.send room=${req.roomId} handle=${caller} seq=${res.entry.seq} kind=${req.kind} bytes=${req.data.length}`,
-      );
+      ctx.log.info({ room: req.roomId, handle: caller, seq: res.entry.seq, kind: req.kind, bytes: req.data.length }, 'room.send');
       return { ok: true, seq: res.entry.seq, duplicate: false };
     },
   });

@@ -53,7 +53,7 @@ export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, 
       if (unregistered !== undefined) {
         if (ctx.isReserved(req.handle)) return fail(RelayErrorCode.HandleReserved, 'this handle is reserved; pick another');
         if (!ctx.admission.newAccounts.take(socket.data.address)) {
-          ctx.log(`auth refused socket=${socket.id} address=${socket.data.address} reason=new accounts per address`);
+          ctx.log.warn({ socket: socket.id, address: socket.data.address, reason: 'new accounts per address' }, 'auth refused');
           return fail(RelayErrorCode.RateLimited, 'too many new accounts from your address; try again later');
         }
       }
@@ -64,7 +64,7 @@ export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, 
       // Past the per-account connection bound, the oldest connections go: a device that reconnects must not
       // be locked out by its own half-open connection, and one account cannot hold unbounded send buffers.
       for (const id of ctx.admission.loggedIn(socket.data.address, req.handle, socket.id)) {
-        ctx.log(`connections per account over limit handle=${req.handle} closing socket=${id}`);
+        ctx.log.warn({ handle: req.handle, socket: id, outcome: 'disconnect' }, 'connections per account over limit');
         ctx.io.sockets.sockets.get(id)?.disconnect(true);
       }
       // Join the user room before reading the routing, so a commit that adds this handle meanwhile still
@@ -73,7 +73,7 @@ export function registerSessionHandlers(ctx: RelayContext, socket: RelaySocket, 
       const rooms = await ctx.store.roomsOf(req.handle);
       if (rooms.length > 0) await socket.join(rooms.map((r) => relayRoom(r.roomId)));
       onAuthenticated();
-      ctx.log(`auth handle=${req.handle} socket=${socket.id} ${binding} rooms=${rooms.length}`);
+      ctx.log.info({ handle: req.handle, socket: socket.id, binding, rooms: rooms.length }, 'auth');
       return { ok: true, registered: binding === 'registered' };
     },
   });

@@ -8,6 +8,7 @@ import { Admission } from './admission.js';
 import { clientAddress } from './client-address.js';
 import { onConnection } from './connection.js';
 import type { RelayContext, RelayServer } from './relay-context.js';
+import { createRelayLogger, type RelayLog } from './relay-logger.js';
 import {
   checkLimits,
   defaultRelayLimits,
@@ -27,7 +28,11 @@ export type RelayOptions = {
   dataDir?: string;
   /** A store to use instead of SQLite; the caller keeps ownership and closes it. */
   store?: RelayStore;
-  /** Log sink; receives metadata only (event names, handles, room ids, sizes, codes), never payloads. */
+  /**
+   * Log sink: receives one pino JSON object per call (no trailing newline) carrying metadata only (event
+   * names, handles, room ids, sizes, codes), never payloads; secret-bearing keys are redacted
+   * (`createRelayLogger`). Without it the relay logs nothing.
+   */
   log?: (line: string) => void;
   /** Resource bounds (rates, quotas, buffer and frame sizes); each one absent takes its default (`defaultRelayLimits`). */
   limits?: Partial<RelayLimits>;
@@ -116,15 +121,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     store = new SqliteRelayStore(join(opts.dataDir, 'relay.db'));
   } else store = new SqliteRelayStore(':memory:');
 
-  const sink = opts.log ?? ((): void => {});
-  // A throwing log sink must not take a handler, a timer or an event listener (and so the process) down.
-  const log = (line: string): void => {
-    try {
-      sink(line);
-    } catch {
-      // Nothing better to do with a log line the sink refused.
-    }
-  };
+  // A throwing log sink must not take a handler, a timer or an event listener down: the logger catches.
+  const log: RelayLog = createRelayLogger(opts.log);
   const limits = checkLimits({ ...defaultRelayLimits, ...opts.limits });
   const admission = new Admission(limits);
   const isReserved = reservedHandleMatcher(opts.reservedHandles ?? defaultReservedHandles);
@@ -150,7 +148,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     allowRequest: (req, callback) => {
       const address = clientAddress(req, clientIpHeader);
       const ok = admission.connects.take(address);
-      if (!ok) log(`connection refused address=${address} reason=connects per address`);
+      if (!ok) log.warn({ address, reason: 'connects per address' }, 'connection refused');
       callback(ok ? null : 'too many connections', ok);
     },
   });
@@ -166,12 +164,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     try {
       onConnection(ctx, socket, clientIpHeader);
     } catch {
-      log(`connection setup failed socket=${socket.id}`);
+      log.error({ socket: socket.id }, 'connection setup failed');
       socket.disconnect(true);
     }
   });
   io.engine.on('connection_error', (err: { code?: unknown; message?: unknown }) => {
-    log(`connection_error code=${String(err.code)} message=${String(err.message)}`);
+    log.warn({ engineCode: String(err.code), reason: String(err.message) }, 'connection error');
   });
 
   try {
@@ -182,7 +180,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     throw e;
   }
   // After listen, a server error (e.g. EMFILE on accept) would be thrown as an unhandled 'error' event.
-  http.on('error', (e: NodeJS.ErrnoException) => log(`http error code=${e.code ?? '-'}`));
+  http.on('error', (e: NodeJS.ErrnoException) => log.error({ errorCode: e.code ?? null }, 'http error'));
   const port = (http.address() as AddressInfo).port;
   try {
     origins.push(...acceptedOrigins(opts.publicUrl, host, port));
@@ -191,7 +189,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     if (ownsStore) await store.close();
     throw e;
   }
-  log(`relay listening host=${host} port=${port} origins=${origins.join(',')}`);
+  log.info({ host, port, origins: origins.join(',') }, 'relay listening');
 
   let closing: Promise<void> | null = null;
   return {
@@ -202,7 +200,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       closing ??= (async () => {
         await io.close();
         if (ownsStore) await store.close();
-        log('relay closed');
+        log.info({}, 'relay closed');
       })();
       return closing;
     },

@@ -158,7 +158,8 @@ describe('F7 fetch flood', () => {
     expect(failures).toEqual([]);
     expect(pages).toBeGreaterThan(0);
     expect(dropped).toBeGreaterThan(0);
-    expect(stderr).toMatch(/send buffer over limit .*handle=eve/);
+    const warned = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(warned).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'send buffer over limit', handle: 'eve' }));
     expect(report.peakRssMiB).toBeLessThan(RSS_BUDGET_MIB);
     expect(report.floodP50ms).toBeLessThan(100);
     expect(report.floodMaxms).toBeLessThan(1000);

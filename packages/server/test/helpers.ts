@@ -33,6 +33,18 @@ export function signAuth(id: Identity, challenge: string, handle: string, relayU
 export const hexId = (): string => randomBytes(16).toString('hex');
 export const blob = (n = 64): string => randomBytes(n).toString('base64');
 
+/** One relay log line, parsed: pino's level name, ISO time, `part` and `msg`, then the record's fields. */
+export type LogRecord = { level: string; time: string; part: string; msg: string } & Record<string, unknown>;
+
+/** Parses captured log lines (one pino JSON object each); throws on a line that is anything else. */
+export function logRecords(lines: readonly string[]): LogRecord[] {
+  return lines.map((line) => {
+    const v = JSON.parse(line) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`not a log record: ${line}`);
+    return v as LogRecord;
+  });
+}
+
 /** A relay on an ephemeral port with its SQLite file in a fresh temp dir; logs are captured. */
 export type TestRelay = RunningRelay & { dataDir: string; logs: string[]; restart(): Promise<TestRelay> };
 
