@@ -58,6 +58,8 @@ export class RelayConnection extends EventEmitter<RelayConnectionEvents> {
     readonly identity: Identity,
   ) {
     super();
+    // Every request waiting for the next login listens for `ready`; under load that is many at once.
+    this.setMaxListeners(0);
     this.#socket = io(url, {
       transports: ['websocket'],
       autoConnect: false,
