@@ -10,6 +10,7 @@ import { handleLogin, LOGIN_PATH } from './login-endpoint.js';
 import { LoginCodes } from './login-codes.js';
 import { registerLocalApi } from './local-api.js';
 import { ensurePrivateDir } from './private-file.js';
+import { createProxyLogger } from './proxy-logger.js';
 import { loadOrCreateSessionKey } from './session-key.js';
 import { readPassphrase, type PassphraseSource } from './passphrase-source.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
@@ -32,6 +33,7 @@ export type ProxyOptions = {
   now?: () => number;
   /** Seal the data directory with a passphrase (`--passphrase-file`, `SEALROOM_PASSPHRASE`); none: `master.key` beside the db. */
   passphrase?: PassphraseSource;
+  /** Log sink: one pino JSON object per call (no trailing newline), secrets redacted; without it, no log. */
   log?: (line: string) => void;
 };
 
@@ -54,7 +56,7 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 /** Start the user's local crypto agent: the client engine, the local API and the web UI, on 127.0.0.1 only. */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
-  const log = opts.log ?? (() => {});
+  const log = createProxyLogger(opts.log);
   const store = new SqliteClientStore(opts.dataDir, { passphrase: readPassphrase(opts.passphrase ?? {}) });
   // The credential and the session key live here; the store may have found the directory already made.
   ensurePrivateDir(opts.dataDir);
@@ -68,9 +70,12 @@ export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
     else if (client.handle !== opts.handle)
       throw new Error(`this data directory belongs to ${client.handle}, not ${opts.handle}`);
   }
-  client.on('warning', (w) => log(`warning ${w.code}${w.roomId ? ` room=${w.roomId}` : ''}: ${w.text}`));
+  client.on('warning', (w) => log.warn({ errorCode: w.code, room: w.roomId, text: w.text }, 'warning'));
   // Security events reach the UI and the CLI through the local API; the log line is for the operator.
-  client.on('security', (e) => log(`security ${e.kind}${e.code ? ` ${e.code}` : ''}${e.roomId ? ` room=${e.roomId}` : ''}: ${e.text}`));
+  // JSON strings escape newlines and controls, so an untrusted handle or text cannot forge a log line.
+  client.on('security', (e) =>
+    log.warn({ event: e.kind, errorCode: e.code, room: e.roomId, handle: e.handle, text: e.text }, 'security event'),
+  );
 
   const webDir = opts.webDir ?? DEFAULT_WEB_DIR;
   const http = createServer();
