@@ -61,9 +61,15 @@ export async function runServer(o: {
     limits,
     ...(reserved !== undefined ? { reservedHandles: reserved } : {}),
     ...(o.clientIpHeader !== undefined ? { clientIpHeader: o.clientIpHeader } : {}),
-    ...(o.quiet ? { log: () => {} } : { log: (l: string) => console.error(`[server] ${l}`) }),
+    // pino JSON lines on stderr (`part: 'relay'` names the source); stdout keeps the one "listening" line.
+    ...(o.quiet ? {} : { log: writeStderrLine }),
   });
 }
+
+/** One log line (a pino JSON object) to stderr, as it is: a prefix would make it unparseable. */
+const writeStderrLine = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 export async function runProxy(o: {
   port: number;
@@ -81,6 +87,7 @@ export async function runProxy(o: {
     dataDir: resolve(o.dataDir),
     ...(o.handle !== undefined ? { handle: o.handle } : {}),
     ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
-    log: (l) => console.error(`[${o.label ?? 'proxy'}] ${l}`),
+    log: writeStderrLine,
+    ...(o.label !== undefined ? { logName: o.label } : {}),
   });
 }

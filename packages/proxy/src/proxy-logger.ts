@@ -47,10 +47,10 @@ export const REDACTED = '[redacted]';
 
 /**
  * A pino logger writing one JSON object per line to `sink` (without the trailing newline), with
- * `part: 'proxy'`, an ISO time and level names. Without a sink nothing is logged. A sink that throws loses
+ * `part: 'proxy'` (and pino's `name`, when given: the demo runs two proxies), an ISO time and level names. Without a sink nothing is logged. A sink that throws loses
  * that line only: logging must not take an event listener (and so the proxy) down.
  */
-export function createProxyLogger(sink: ((line: string) => void) | undefined): Logger {
+export function createProxyLogger(sink: ((line: string) => void) | undefined, name?: string): Logger {
   if (sink === undefined) return pino({ level: 'silent' });
   const destination = {
     write(line: string): void {
@@ -64,7 +64,7 @@ export function createProxyLogger(sink: ((line: string) => void) | undefined): L
   return pino(
     {
       level: 'info',
-      base: { part: 'proxy' },
+      base: name === undefined ? { part: 'proxy' } : { part: 'proxy', name },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: REDACTED },

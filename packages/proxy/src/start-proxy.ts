@@ -35,6 +35,8 @@ export type ProxyOptions = {
   passphrase?: PassphraseSource;
   /** Log sink: one pino JSON object per call (no trailing newline), secrets redacted; without it, no log. */
   log?: (line: string) => void;
+  /** A `name` field on every log record, to tell proxies apart when several share one stderr (the demo). */
+  logName?: string;
 };
 
 export type RunningProxy = {
@@ -56,7 +58,7 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 /** Start the user's local crypto agent: the client engine, the local API and the web UI, on 127.0.0.1 only. */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
-  const log = createProxyLogger(opts.log);
+  const log = createProxyLogger(opts.log, opts.logName);
   const store = new SqliteClientStore(opts.dataDir, { passphrase: readPassphrase(opts.passphrase ?? {}) });
   // The credential and the session key live here; the store may have found the directory already made.
   ensurePrivateDir(opts.dataDir);

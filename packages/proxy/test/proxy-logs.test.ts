@@ -111,3 +111,12 @@ it('redacts codes, credentials, cookies and tokens at the top level and one leve
     expect.objectContaining({ req: censored, msg: 'oops nested' }),
   ]);
 });
+
+it('names the proxy in every record when given a name (the demo runs two on one stderr)', () => {
+  const lines: string[] = [];
+  createProxyLogger((l) => lines.push(l), 'alice').info({}, 'hello');
+  createProxyLogger((l) => lines.push(l)).info({}, 'hello');
+  const [named, plain] = records(lines);
+  expect(named).toMatchObject({ part: 'proxy', name: 'alice' });
+  expect(plain).not.toHaveProperty('name');
+});
