@@ -10,7 +10,7 @@ import { handleLogin, LOGIN_PATH } from './login-endpoint.js';
 import { LoginCodes } from './login-codes.js';
 import { registerLocalApi } from './local-api.js';
 import { ensurePrivateDir } from './private-file.js';
-import { createProxyLogger } from './proxy-logger.js';
+import { createProxyLogger, type ProxyLog } from './proxy-logger.js';
 import { loadOrCreateSessionKey } from './session-key.js';
 import { readPassphrase, type PassphraseSource } from './passphrase-source.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
@@ -58,7 +58,7 @@ const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 /** Start the user's local crypto agent: the client engine, the local API and the web UI, on 127.0.0.1 only. */
 export async function startProxy(opts: ProxyOptions): Promise<RunningProxy> {
-  const log = createProxyLogger(opts.log, opts.logName);
+  const log: ProxyLog = createProxyLogger(opts.log, opts.logName);
   const store = new SqliteClientStore(opts.dataDir, { passphrase: readPassphrase(opts.passphrase ?? {}) });
   // The credential and the session key live here; the store may have found the directory already made.
   ensurePrivateDir(opts.dataDir);

@@ -1,6 +1,6 @@
 // Issue 8: the relay logs one pino JSON object per line, with levels, and never payloads or login material.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRelayLogger, REDACTED } from '../src/relay-logger.js';
+import { createRelayLogger, REDACTED, type RelayLog } from '../src/relay-logger.js';
 import { connectClient, hexId, logRecords, startTestRelay, stopTestRelay, type TestClient, type TestRelay } from './helpers.js';
 import { framedApp } from './framed.js';
 
@@ -86,6 +86,15 @@ describe('redaction, the second line of defence', () => {
     expect(nested).toMatchObject({ req: { ...censored, roomId: 'r1' }, level: 'warn' });
     // Error codes have their own field, so redacting `code` (the proxy's login code) costs nothing.
     expect(failed).toMatchObject({ req: censored, errorCode: 'ERR_RELAY_INTERNAL', level: 'error' });
+  });
+
+  it('handlers get a log that takes flat scalar fields only (checked by the typecheck)', () => {
+    const lines: string[] = [];
+    const log: RelayLog = createRelayLogger((l) => lines.push(l));
+    // @ts-expect-error a request object is not a log field: the first line of defence
+    log.info({ req: { data: 'CIPHERTEXT' } }, 'refused by the type');
+    log.info({ room: 'r1', bytes: 3, external: false, handle: null }, 'fine');
+    expect(logRecords(lines).map((r) => r.msg)).toEqual(['refused by the type', 'fine']);
   });
 
   it('logs nothing without a sink, and a sink that throws loses only its line', () => {
