@@ -69,7 +69,7 @@ describe('three headless clients against a real relay with SQLite', () => {
     const room = await alice.createRoom('Race', false);
     await inviteAndWait(alice, bob, room.roomId);
     const before = (await alice.getRoom(room.roomId)).epoch;
-    const stalesBefore = relayLog.filter((l) => l.includes('event=room.commit') && l.includes('ERR_RELAY_STALE_EPOCH')).length;
+    const stalesBefore = relayLog.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['event'] === 'room.commit' && r['errorCode'] === 'ERR_RELAY_STALE_EPOCH').length;
     // Both invite carol at the same time: one Add wins the epoch; the loser catches up, sees carol, and stops.
     const results = await Promise.allSettled([alice.invite(room.roomId, 'carol'), bob.invite(room.roomId, 'carol')]);
     const ok = results.filter((r) => r.status === 'fulfilled').length;
@@ -84,7 +84,7 @@ describe('three headless clients against a real relay with SQLite', () => {
     expect(epochs[0]).toBe(before + 1); // exactly one of the two commits was accepted
     // At most one commit was refused for its stale epoch (in practice exactly one: both build before either
     // lands; the wire-level race is pinned down deterministically in packages/server/test/rooms.test.ts).
-    const stales = relayLog.filter((l) => l.includes('event=room.commit') && l.includes('ERR_RELAY_STALE_EPOCH')).length;
+    const stales = relayLog.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['event'] === 'room.commit' && r['errorCode'] === 'ERR_RELAY_STALE_EPOCH').length;
     expect(stales - stalesBefore).toBeLessThanOrEqual(1);
     expect(ok === 2 ? 0 : 1).toBe(already);
     const auth = await Promise.all([alice, bob, carol].map((c) => c.epochAuthenticator(room.roomId)));
