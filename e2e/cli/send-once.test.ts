@@ -61,6 +61,10 @@ describe('sealroom send --id / --wait and its exit codes, across a relay outage'
     const retry = await as(alice, ['send', room, 'build 42 passed', '--id', 'ci-42'], 40_000);
     expect(retry).toMatchObject({ code: 3, stdout: queued.stdout });
 
+    // --wait --timeout gives up waiting (not the message): still queued, exit 3.
+    const gaveUp = await as(alice, ['send', room, 'build 42 passed', '--id', 'ci-42', '--wait', '--timeout', '1'], 40_000);
+    expect(gaveUp).toMatchObject({ code: 3, stdout: queued.stdout });
+
     // --wait blocks until the relay accepts it: start it, bring the relay back, and it exits 0.
     const waiting = spawn(process.execPath, [SEALROOM_BIN, 'send', room, 'build 42 passed', '--id', 'ci-42', '--wait', '--proxy', alice], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,5 +90,8 @@ describe('sealroom send --id / --wait and its exit codes, across a relay outage'
     const r = await as(alice, ['send', '0'.repeat(32), 'x', '--id', 'has space']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/printable ASCII/);
+    const t = await as(alice, ['send', '0'.repeat(32), 'x', '--timeout', '5']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/with --wait/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SealroomClient } from '@sealroom/client';
+import { SealroomClient } from '@sealroom/client';
+import { SqliteClientStore } from '@sealroom/proxy';
 import type { RoomId } from '@sealroom/protocol';
 import { startRelay } from '@sealroom/server';
 import { device, inviteAndWait, tempDir, until } from '../harness.js';
@@ -16,10 +17,20 @@ describe("a room's outbox goes out in order, and a stuck message is retried with
   const tmp = tempDir('outbox-order');
   mkdirSync(join(tmp.dir, 'server'), { recursive: true });
   let failures = 0;
+  /** Answer alice's sends "stale epoch" this many times (the relay's epoch kept moving). */
+  let staleAnswers = 0;
+  /** Fail alice's sends until cleared. */
+  let failAlice = false;
+  /** Delay one catch-up of this room (so a send right after a restart comes before the reconnect's flush). */
+  let slowRoom = '';
   let fetchFailures = 0;
   let fetchFailRoom = '';
   const { store, inner } = lyingStore(join(tmp.dir, 'server', 'relay.db'), (t) => ({
     fetchEntries: async (...args: Parameters<typeof t.fetchEntries>) => {
+      if (slowRoom !== '' && args[0] === slowRoom) {
+        slowRoom = '';
+        await new Promise((r) => setTimeout(r, 3000));
+      }
       if (fetchFailures > 0 && args[0] === fetchFailRoom) {
         fetchFailures--;
         throw new Error('relay overloaded');
@@ -27,6 +38,11 @@ describe("a room's outbox goes out in order, and a stuck message is retried with
       return t.fetchEntries(...args);
     },
     append: async (input: Parameters<typeof t.append>[0]) => {
+      if (staleAnswers > 0 && input.sender === 'alice' && input.kind === 'application') {
+        staleAnswers--;
+        return { status: 'stale-epoch' } as const;
+      }
+      if (failAlice && input.sender === 'alice' && input.kind === 'application') throw new Error('disk full');
       if (failures > 0 && input.sender === 'alice' && input.kind === 'application') {
         failures--;
         throw new Error('disk full'); // answered ERR_RELAY_INTERNAL: passing, not permanent
@@ -78,5 +94,43 @@ describe("a room's outbox goes out in order, and a stuck message is retried with
     bob = await device(relay.url, `${tmp.dir}/bob`, 'bob');
     await until('bob to catch up', async () => (await bob.messages(roomId)).some((m) => m.text === 'while bob was away'), 20_000);
     expect(fetchFailures).toBe(0);
+  });
+
+  const order = (roomId: string, ids: string[]) =>
+    inner
+      .fetchEntries(roomId as RoomId, 0, 100)
+      .filter((e) => e.sender === 'alice' && e.kind === 'application' && ids.includes(e.msgId))
+      .map((e) => e.msgId);
+  const allSent = (roomId: string, texts: string[]) =>
+    until(`${texts.join(', ')} to be accepted`, async () => (await alice.messages(roomId)).filter((m) => m.own && texts.includes(m.text)).every((m) => m.state === 'sent'), 20_000);
+
+  it('a message queued before a restart still goes out before one sent right after it', async () => {
+    const { roomId } = await alice.createRoom('Restart', false);
+    await inviteAndWait(alice, bob, roomId);
+    const other = (await alice.createRoom('Slow', false)).roomId;
+    failAlice = true;
+    const a = await alice.sendText(roomId, 'A');
+    expect(a.state).toBe('sending');
+    await alice.close();
+    failAlice = false;
+    slowRoom = other; // the restarted proxy's reconnect round is still busy when B is sent
+    alice = new SealroomClient({ store: new SqliteClientStore(`${tmp.dir}/alice`), serverUrl: relay.url });
+    await alice.start();
+    // Logged in, but the reconnect round (catch-up, then the outbox flush) is held up by the slow room.
+    await until('alice to be logged in', async () => alice.connected);
+    const b = await alice.sendText(roomId, 'B');
+    await allSent(roomId, ['A', 'B']);
+    expect(order(roomId, [a.id, b.id])).toEqual([a.id, b.id]);
+  });
+
+  it('a message that kept meeting epoch changes is retried, and the next one waits behind it', async () => {
+    const { roomId } = await alice.createRoom('Moving', false);
+    await inviteAndWait(alice, bob, roomId);
+    staleAnswers = 6; // more than one send's re-encryption attempts
+    const a = await alice.sendText(roomId, 'A');
+    expect(a.state).toBe('sending');
+    const b = await alice.sendText(roomId, 'B');
+    await allSent(roomId, ['A', 'B']);
+    expect(order(roomId, [a.id, b.id])).toEqual([a.id, b.id]);
   });
 });

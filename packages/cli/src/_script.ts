@@ -2,7 +2,7 @@ import { CliErrorCode, SealroomError } from '@sealroom/protocol';
 import type { LocalApiClient } from './local-api-client.js';
 
 /** The options main() parsed that scripting commands read. */
-export type ScriptFlags = { json: boolean; open: boolean; follow: boolean; number: string | undefined; id?: string | undefined; wait?: boolean };
+export type ScriptFlags = { json: boolean; open: boolean; follow: boolean; number: string | undefined; id?: string | undefined; wait?: boolean; timeout?: string | undefined };
 
 /** A scripting command whose arguments were already checked: it only talks to the proxy and prints. */
 export type ScriptRun = (api: LocalApiClient, out: (line: string) => void) => Promise<number>;

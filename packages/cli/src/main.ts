@@ -33,10 +33,12 @@ Script a running proxy: --proxy DIR or SEALROOM_PROXY=DIR names its data directo
   sealroom rooms remove ROOM_ID HANDLE
   sealroom rooms leave ROOM_ID
   sealroom members ROOM_ID [--json]                       each with its trust state (✓ verified, ! KEY CHANGED)
-  sealroom send ROOM_ID TEXT [--id ID] [--wait]           exit 0: the relay accepted it; 3: queued in the
+  sealroom send ROOM_ID TEXT [--id ID] [--wait [--timeout S]]
+                                                          exit 0: the relay accepted it; 3: queued in the
                                                           proxy, goes out when the relay can take it; 1:
                                                           refused. --id ID: resending with the same ID never
                                                           makes a second message; --wait: until accepted
+                                                          (or S seconds, then exit 3)
   sealroom messages ROOM_ID [--json] [--follow]
   sealroom invites [--json]                               invitations waiting for you; nothing is joined before
   sealroom invites accept ROOM_ID
@@ -77,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         number: { type: 'string' },
         id: { type: 'string' },
         wait: { type: 'boolean' },
+        timeout: { type: 'string' },
         'auto-accept': { type: 'string' },
         'passphrase-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -129,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
     if (SCRIPT_COMMANDS.has(cmd)) {
       // Same default as `sealroom proxy` with no arguments; an empty SEALROOM_PROXY counts as unset.
       const target = checkProxyTarget(values.proxy || process.env['SEALROOM_PROXY'] || `.sealroom/proxy-${DEFAULT_PROXY_PORT}`);
-      const flags = { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false, number: values.number, id: values.id, wait: values.wait ?? false };
+      const flags = { json: values.json ?? false, open: values.open ?? false, follow: values.follow ?? false, number: values.number, id: values.id, wait: values.wait ?? false, timeout: values.timeout };
       return await scriptCommand(target, cmd, rest, flags);
     }
     throw new SealroomError(CliErrorCode.Usage, `unknown command: ${cmd} (try sealroom --help)`);

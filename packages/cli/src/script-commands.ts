@@ -52,12 +52,15 @@ export function planScriptCommand(cmd: string, args: string[], f: ScriptFlags): 
       const [roomId, text] = need(args, 2, 'send ROOM_ID TEXT [--id ID] [--wait]');
       if (f.id !== undefined && !clientIdSchema.safeParse(f.id).success)
         throw usageError('send ROOM_ID TEXT --id ID  (ID: 1–128 printable ASCII characters, no spaces)');
+      const waitMs = f.timeout === undefined ? null : Number(f.timeout) * 1000;
+      if (f.timeout !== undefined && (f.wait !== true || !Number.isFinite(waitMs) || waitMs! <= 0 || waitMs! > 86_400_000))
+        throw usageError('send ROOM_ID TEXT --wait --timeout SECONDS  (--timeout: 1–86400 seconds, with --wait)');
       return async (api, out) => {
         // Subscribed before sending, so an acceptance that comes right after the answer is not missed.
         const settled = f.wait === true ? settledStates(api, roomId!) : null;
         const { message } = await api.call('messages.send', { roomId: roomId as never, text: text!, ...(f.id !== undefined ? { clientId: f.id } : {}) });
         let state = message.state;
-        if (state === 'sending' && settled) state = await settled.until(message.id);
+        if (state === 'sending' && settled) state = await settled.until(message.id, waitMs);
         settled?.stop();
         out(message.id);
         return sendExit(message.id, state);
@@ -197,14 +200,21 @@ function settledStates(api: LocalApiClient, roomId: string) {
   };
   api.socket.on('message', onMessage);
   return {
-    async until(id: string): Promise<ChatMessage['state']> {
+    /** The message's state once it is no longer `sending`; still `sending` if `timeoutMs` passes first. */
+    async until(id: string, timeoutMs: number | null): Promise<ChatMessage['state']> {
       const known = latest.get(id);
       if (known !== undefined) return known;
       // Settled between the answer and now, before a push reached us: ask once.
       const { messages } = await api.call('messages.list', { roomId: roomId as never, limit: 1000 });
       const now = messages.find((m) => m.id === id)?.state;
       if (now !== undefined && now !== 'sending') return now;
-      return new Promise((resolve) => waiters.set(id, resolve));
+      return new Promise((resolve) => {
+        const t = timeoutMs === null ? null : setTimeout(() => resolve('sending'), timeoutMs);
+        waiters.set(id, (s) => {
+          if (t !== null) clearTimeout(t);
+          resolve(s);
+        });
+      });
     },
     stop: () => api.socket.off('message', onMessage),
   };

@@ -16,6 +16,7 @@ import type { ContactWrite, InvitationRecord } from './client-store.js';
 import type { EngineContext } from './engine-context.js';
 import type { Held } from './keyed-mutex.js';
 import { verdictError, verdictEvents } from './identity-gate.js';
+import { expectOk } from './relay-connection.js';
 import { newRoom } from './room-record.js';
 import { summarize, type RoomSync } from './room-sync.js';
 import { parseWelcomeInfo } from './welcome-info.js';
@@ -50,7 +51,11 @@ export class Invitations {
   async receive(w: WelcomeEnvelope): Promise<void> {
     const { ctx } = this;
     await ctx.mutex.run(w.roomId, async (held) => {
-      const existing = await ctx.store.getRoom(w.roomId);
+      let existing = await ctx.store.getRoom(w.roomId);
+      // A Welcome for a room we think we are in: we may have been removed while offline and invited again.
+      // Catch up first (it throws, leaving the Welcome unacknowledged for next time, if the relay cannot
+      // answer); only a room still active after that makes the Welcome redundant.
+      if (existing?.status === 'active') existing = await this.sync.syncHeld(held);
       if (!existing || (existing.status !== 'active' && existing.status !== 'held')) {
         try {
           await this.#process(held, w);
@@ -66,7 +71,7 @@ export class Invitations {
         }
       }
       // Acked only once handled (a room entered, or an invitation stored): a crash before this redelivers it.
-      await ctx.relay.request('welcome.ack', { id: w.id });
+      expectOk(await ctx.relay.request('welcome.ack', { id: w.id }));
     });
   }
 
@@ -77,6 +82,9 @@ export class Invitations {
   async #process(held: Held, w: WelcomeEnvelope): Promise<void> {
     held.assert(w.roomId);
     const { ctx } = this;
+    // The same Welcome again (a push racing the list at login, or redelivery after a crash before the ack):
+    // the invitation it made is already waiting. Not a replay; nothing to say.
+    if ((await ctx.store.getInvitation(w.roomId))?.seq === w.seq) return;
     const data = fromBase64(w.data);
     let kp = null;
     for (const ref of welcomeRecipients(data)) kp ??= await ctx.store.getKeyPackage(ref);

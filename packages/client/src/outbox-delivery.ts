@@ -19,11 +19,6 @@ const MAX_SEND_ATTEMPTS = 6;
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
-/** Failures that say nothing about the message: it stays in the outbox and goes out again later. */
-function passing(e: unknown): boolean {
-  return !(e instanceof SealroomError) || !PERMANENT.has(e.code);
-}
-
 /**
  * The outbox, as one queue per room (docs/reliability.md "Order"). A room's messages reach the relay in the
  * order they were encrypted, one at a time: MLS receivers keep only so many skipped generations
@@ -37,6 +32,8 @@ export class OutboxDelivery {
   readonly #lanes = new Map<string, Promise<unknown>>();
   /** Rooms whose oldest undelivered message could not be sent yet, with the next retry delay. */
   readonly #stalled = new Map<string, number>();
+  /** Rooms with a retry timer pending. */
+  readonly #retrying = new Set<string>();
   #lastQueued = 0;
 
   constructor(
@@ -101,41 +98,67 @@ export class OutboxDelivery {
     return run;
   }
 
-  /** A new message: behind the room's queue; refused (it stays in the outbox) while the queue is stalled. */
+  /**
+   * A new message: behind the room's queue; refused (it stays in the outbox) while the queue is stalled. Older
+   * rows still waiting (after a restart, before the reconnect's flush) go out first, so order holds then too.
+   */
   #deliver(item: OutboxItem): Promise<number> {
     return this.#inLane(item.roomId, async () => {
-      if (this.#stalled.has(item.roomId))
-        throw new SealroomError(ClientErrorCode.Disconnected, 'queued behind an earlier message of this room that the relay has not accepted yet');
+      if (this.#stalled.has(item.roomId)) throw queuedBehind();
+      for (const older of await this.#waiting(item.roomId)) {
+        if (older.msgId === item.msgId || (older.queued ?? 0) >= (item.queued ?? Number.MAX_SAFE_INTEGER)) continue;
+        if (!(await this.#sendOrStall(older))) throw queuedBehind();
+      }
       try {
         return await this.#send(item);
       } catch (e) {
-        if (passing(e)) this.#stall(item.roomId);
+        if (await this.#stillWaiting(item)) this.#stall(item.roomId);
         throw e;
       }
     });
   }
 
+  /** A room's rows not yet accepted by the relay, oldest first. */
+  async #waiting(roomId: string): Promise<OutboxItem[]> {
+    return (await this.ctx.store.listOutbox())
+      .filter((i) => i.roomId === roomId && i.ackedSeq === undefined)
+      .sort((a, b) => (a.queued ?? 0) - (b.queued ?? 0));
+  }
+
+  /** Still in the outbox and not accepted: a failure that did not mark it failed, so the queue must wait. */
+  async #stillWaiting(item: OutboxItem): Promise<boolean> {
+    const row = await this.ctx.store.getOutboxItem(item.roomId, item.msgId);
+    return row !== null && row.ackedSeq === undefined;
+  }
+
+  /** Send one row; false (and the room stalled) if it is still waiting afterwards. */
+  async #sendOrStall(item: OutboxItem): Promise<boolean> {
+    try {
+      await this.#send(item);
+      return true;
+    } catch {
+      if (!(await this.#stillWaiting(item))) return true; // refused for good and marked failed: the next may go
+      this.#stall(item.roomId);
+      return false;
+    }
+  }
+
   #stall(roomId: string): void {
     const delay = this.#stalled.get(roomId) ?? RETRY_FIRST_MS;
     this.#stalled.set(roomId, Math.min(delay * 2, RETRY_MAX_MS));
-    this.later(delay, () => this.#flushRoom(roomId));
+    // One pending retry per room, however many failures and reconnects stalled it meanwhile.
+    if (this.#retrying.has(roomId)) return;
+    this.#retrying.add(roomId);
+    this.later(delay, () => {
+      this.#retrying.delete(roomId);
+      return this.#flushRoom(roomId);
+    });
   }
 
   /** Send a room's undelivered messages oldest first; stop (and stall) at the first that cannot go yet. */
   #flushRoom(roomId: string): Promise<void> {
     return this.#inLane(roomId, async () => {
-      const items = (await this.ctx.store.listOutbox())
-        .filter((i) => i.roomId === roomId && i.ackedSeq === undefined)
-        .sort((a, b) => (a.queued ?? 0) - (b.queued ?? 0));
-      for (const item of items) {
-        try {
-          await this.#send(item);
-        } catch (e) {
-          if (!passing(e)) continue; // marked failed; the next one may go
-          this.#stall(roomId);
-          return;
-        }
-      }
+      for (const item of await this.#waiting(roomId)) if (!(await this.#sendOrStall(item))) return;
       this.#stalled.delete(roomId);
     });
   }
@@ -179,7 +202,8 @@ export class OutboxDelivery {
       if (!again) return (await this.ctx.store.getMessage(item.roomId, item.msgId))?.seq ?? 0;
       item = again;
     }
-    throw new SealroomError(RelayErrorCode.StaleEpoch, 'gave up after repeated epoch changes');
+    // Not a refusal: the room kept moving. The row stays queued and the room's queue retries it later.
+    throw new SealroomError(ClientErrorCode.Timeout, 'the room kept changing epoch while sending; it will be retried');
   }
 
   /** Encrypt in the room's current epoch and persist ciphertext, new state and outbox row in one write. */
@@ -219,3 +243,5 @@ export class OutboxDelivery {
   }
 }
 
+const queuedBehind = (): SealroomError =>
+  new SealroomError(ClientErrorCode.Disconnected, 'queued behind an earlier message of this room that the relay has not accepted yet');

@@ -40,6 +40,7 @@ export const PERMANENT: ReadonlySet<string> = new Set([
   RelayErrorCode.CommitRefused,
   RelayErrorCode.QuotaExceeded,
   RelayErrorCode.RemovedFromRoom,
+  RelayErrorCode.MessageRefused,
 ]);
 
 export const MAX_COMMIT_ATTEMPTS = 6;

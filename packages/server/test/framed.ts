@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { encodeMlsMessage, type ContentTypeName } from 'ts-mls';
+import { encodeMlsMessage, type CiphersuiteName, type ContentTypeName } from 'ts-mls';
 import { DEFAULT_SUITE } from '@sealroom/mls';
 
 /*
@@ -60,13 +60,13 @@ export function framedGroupInfo(roomId: string, epoch: number, extraBytes = 0): 
 }
 
 /** A Welcome for `recipients` new members, about `bytes` long; nothing in it decrypts. */
-export function framedWelcome(recipients = 1, bytes = 64): string {
+export function framedWelcome(recipients = 1, bytes = 64, cipherSuite: CiphersuiteName = DEFAULT_SUITE): string {
   return b64(
     encodeMlsMessage({
       version: 'mls10',
       wireformat: 'mls_welcome',
       welcome: {
-        cipherSuite: DEFAULT_SUITE,
+        cipherSuite,
         secrets: Array.from({ length: recipients }, () => ({
           newMember: randomBytes(32),
           encryptedGroupSecrets: { kemOutput: randomBytes(32), ciphertext: randomBytes(48) },

@@ -87,6 +87,8 @@ describe('room.commit: the relay checks the clear framing of a member commit', (
     await refused(framedCommit(roomId, 1), /not an MLS GroupInfo/, { groupInfo: blob(300) });
     await refused(framedCommit(roomId, 1), /not an MLS Welcome/, { welcome: blob(300), adds: [bob.id.handle] });
     await refused(framedCommit(roomId, 1), /a Welcome for no one/, { welcome: framedWelcome(1) });
+    await refused(framedCommit(roomId, 1), /a Welcome for no one/, { welcome: framedWelcome(0), adds: [bob.id.handle] });
+    await refused(framedCommit(roomId, 1), /another cipher suite/, { welcome: framedWelcome(1, 64, 'MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448'), adds: [bob.id.handle] });
     // And the room still takes a commit that is framed right (the relay cannot tell it from an honest one).
     expect(await bob.c.call('room.commit', commitReq(roomId, 1, framedCommit(roomId, 1), { groupInfo: gi }))).toMatchObject({ ok: true, seq: 2 });
   });
