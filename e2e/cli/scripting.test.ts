@@ -230,6 +230,6 @@ describe('sealroom scripting commands against running proxies', () => {
     expect(closed.stderr).toMatch(/^sealroom: ERR_RELAY_ROOM_CLOSED: .+\n$/);
     const usage = await as(alice, ['send', room]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/^sealroom: ERR_CLI_USAGE: usage: sealroom send ROOM_ID TEXT\n$/);
+    expect(usage.stderr).toMatch(/^sealroom: ERR_CLI_USAGE: usage: sealroom send ROOM_ID TEXT \[--id ID\] \[--wait\]\n$/);
   });
 });
