@@ -188,7 +188,10 @@ describe('frames before login', () => {
     const outcomes = await Promise.all(flood);
     // Every flooder was refused at arrival or closed on its frame's header; none was left holding 5 MiB.
     expect(outcomes.filter((o) => o !== 'refused' && o !== 'transport close')).toEqual([]);
-    expect(loginMs).toBeLessThan(2000);
+    // 0.1 kept the relay busy ~26 s and honest logins timed out. The 40 × 5 MiB frames are built and written
+    // by this same process (sharing its event loop with the relay), so the bound leaves room for that work on a
+    // loaded 2-core CI machine (seen: 1.1 s idle, 2.4 s loaded).
+    expect(loginMs).toBeLessThan(5000);
   });
 });
 
