@@ -16,6 +16,13 @@ export function registerRoomSendHandler(ctx: RelayContext, socket: RelaySocket):
     handle: async (req) => {
       const caller = callerOf(socket);
       if ((await ctx.store.getRoom(req.roomId)) === null) return fail(RelayErrorCode.UnknownRoom);
+      // A retry of the caller's own accepted message (its ack was lost) is answered with its seq before any
+      // other check, as for commits: the sender may have been removed since, and must not mark it failed.
+      const seen = await ctx.store.findSeqByMsgId(req.roomId, req.msgId);
+      if (seen !== null) {
+        const [entry] = await ctx.store.fetchEntries(req.roomId, seen - 1, 1);
+        if (entry?.sender === caller) return { ok: true, seq: seen, duplicate: true };
+      }
       if (!(await ctx.store.isRouted(req.roomId, caller))) return fail(RelayErrorCode.NotMember);
       if (!isCanonicalBase64(req.data)) return fail(RelayErrorCode.BadRequest, 'non-canonical base64');
       const framing = checkSendFraming(req.roomId, req.epoch, req.kind, req.data);

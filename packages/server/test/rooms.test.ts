@@ -218,6 +218,12 @@ describe('ordering', () => {
     expect(await owner.call('room.info', { roomId })).toMatchObject({ epoch: 2, lastSeq: 3 });
     const log = await bob.call('room.fetch', { roomId, after: 0, limit: 100 });
     expect(log.entries.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3]);
+    // Removed since: bob's retry of his own accepted message is still recognised (not NOT_MEMBER, which would
+    // make his client mark a delivered message failed); someone else's copy of the id is not.
+    expect(await owner.call('room.commit', commitReq({ roomId, epoch: 2, removes: [bob.handle] }))).toMatchObject({ ok: true, seq: 4 });
+    expect(await bob.call('room.send', msg)).toEqual({ ok: true, seq: 2, duplicate: true });
+    const eve = await user('eve');
+    expect(await eve.call('room.send', msg)).toMatchObject({ ok: false, code: 'ERR_RELAY_NOT_MEMBER' });
   });
 
   it('rejects application messages from another epoch', async () => {
