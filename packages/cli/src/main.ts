@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { CliErrorCode, SealroomError } from '@sealroom/protocol';
 import { checkProxyTarget } from './local-api-client.js';
 import { scriptCommand, SCRIPT_COMMANDS } from './script-commands.js';
-import { closeOnSignal, DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT, runProxy, runServer } from './run-parts.js';
+import { DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT } from './defaults.js';
 
 const USAGE = `sealroom — end-to-end encrypted group chat on MLS
 
@@ -93,6 +93,9 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'server') {
       const p = port(rest[0], DEFAULT_SERVER_PORT);
       const publicUrl = values['public-url'];
+      // Loaded only for the commands that run a part: a scripting command then starts without the relay,
+      // the proxy, SQLite and MLS (issue 9: `sealroom whoami`/`send` start-up).
+      const { closeOnSignal, runServer } = await import('./run-parts.js');
       const relay = await runServer({
         port: p,
         host: values.host ?? '127.0.0.1',
@@ -112,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       const autoAccept = values['auto-accept'] ?? 'none';
       if (autoAccept !== 'none' && autoAccept !== 'verified')
         throw new SealroomError(CliErrorCode.Usage, `--auto-accept takes none or verified, not ${autoAccept}`);
+      const { closeOnSignal, runProxy } = await import('./run-parts.js');
       const proxy = await runProxy({
         port: p,
         serverUrl,

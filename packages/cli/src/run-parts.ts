@@ -5,8 +5,7 @@ import { parseLimitOverrides, startRelay } from '@sealroom/server';
 import type { AutoAccept } from '@sealroom/client';
 import { startProxy, type ProxyOptions, type RunningProxy } from '@sealroom/proxy';
 
-export const DEFAULT_SERVER_PORT = 3001;
-export const DEFAULT_PROXY_PORT = 3003;
+export { DEFAULT_PROXY_PORT, DEFAULT_SERVER_PORT } from './defaults.js';
 
 export type Closer = { close(): Promise<void> };
 
