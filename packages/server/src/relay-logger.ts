@@ -1,73 +1,12 @@
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createPartLogger, type PartLog } from '@sealroom/protocol/part-logger';
 
-/**
- * One log record's fields: flat metadata (handles, room ids, sizes, codes, durations). Scalars only, so a
- * call site cannot hand a request or an entry object to the log by mistake; redaction is the second line.
- */
-export type LogFields = Readonly<Record<string, string | number | boolean | null>>;
+export { REDACTED, REDACTED_KEYS, type LogFields } from '@sealroom/protocol/part-logger';
 
 /** The relay's log as handlers see it: info for normal events, warn for refusals and limits, error for failures. */
-export type RelayLog = {
-  info(fields: LogFields, msg: string): void;
-  warn(fields: LogFields, msg: string): void;
-  error(fields: LogFields, msg: string): void;
-};
+export type RelayLog = PartLog;
 
-/**
- * Keys whose values are replaced by '[redacted]' at the top level and one level down: ciphertext and MLS
- * messages (data, commit, welcome, groupInfo, keyPackage(s), lastResort), login material (signature,
- * challenge, token, credential, cookie, code, passphrase) and keys. `identityKey` is public, but no log
- * line needs it (the handle names the account), so it goes too. Error codes are logged as `errorCode`,
- * never `code`: `code` is the proxy's one-time login code. docs/security.md, "Logs".
- */
-export const REDACTED_KEYS = [
-  'data',
-  'commit',
-  'welcome',
-  'groupInfo',
-  'keyPackage',
-  'keyPackages',
-  'lastResort',
-  'signature',
-  'challenge',
-  'identityKey',
-  'token',
-  'credential',
-  'cookie',
-  'code',
-  'passphrase',
-  'key',
-  'secret',
-  'password',
-  'authorization',
-] as const;
-
-export const REDACTED = '[redacted]';
-
-/**
- * A pino logger writing one JSON object per line to `sink` (without the trailing newline), with
- * `part: 'relay'`, an ISO time and level names. Without a sink nothing is logged. A sink that throws loses
- * that line only: logging must not take a handler, a timer or an event listener (and so the process) down.
- */
+/** The relay's pino logger (`part: 'relay'`): see `createPartLogger`. */
 export function createRelayLogger(sink: ((line: string) => void) | undefined): Logger {
-  if (sink === undefined) return pino({ level: 'silent' });
-  const destination = {
-    write(line: string): void {
-      try {
-        sink(line.endsWith('\n') ? line.slice(0, -1) : line);
-      } catch {
-        // Nothing better to do with a log line the sink refused.
-      }
-    },
-  };
-  return pino(
-    {
-      level: 'info',
-      base: { part: 'relay' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_KEYS.flatMap((k) => [k, `*.${k}`]), censor: REDACTED },
-    },
-    destination,
-  );
+  return createPartLogger('relay', sink);
 }
