@@ -34,6 +34,12 @@ export class OutboxDelivery {
   readonly #stalled = new Map<string, number>();
   /** Rooms with a retry timer pending. */
   readonly #retrying = new Set<string>();
+  /**
+   * Rooms whose stored rows this process has already sent in order (or found none): from then on every row
+   * goes through the lane, so a new message has nothing older to send first and the outbox need not be read
+   * (and decrypted) on every send. A stall clears it.
+   */
+  readonly #inOrder = new Set<string>();
   #lastQueued = 0;
 
   constructor(
@@ -105,9 +111,12 @@ export class OutboxDelivery {
   #deliver(item: OutboxItem): Promise<number> {
     return this.#inLane(item.roomId, async () => {
       if (this.#stalled.has(item.roomId)) throw queuedBehind();
-      for (const older of await this.#waiting(item.roomId)) {
-        if (older.msgId === item.msgId || (older.queued ?? 0) >= (item.queued ?? Number.MAX_SAFE_INTEGER)) continue;
-        if (!(await this.#sendOrStall(older))) throw queuedBehind();
+      if (!this.#inOrder.has(item.roomId)) {
+        for (const older of await this.#waiting(item.roomId)) {
+          if (older.msgId === item.msgId || (older.queued ?? 0) >= (item.queued ?? Number.MAX_SAFE_INTEGER)) continue;
+          if (!(await this.#sendOrStall(older))) throw queuedBehind();
+        }
+        this.#inOrder.add(item.roomId);
       }
       try {
         return await this.#send(item);
@@ -144,6 +153,7 @@ export class OutboxDelivery {
   }
 
   #stall(roomId: string): void {
+    this.#inOrder.delete(roomId);
     const delay = this.#stalled.get(roomId) ?? RETRY_FIRST_MS;
     this.#stalled.set(roomId, Math.min(delay * 2, RETRY_MAX_MS));
     // One pending retry per room, however many failures and reconnects stalled it meanwhile.
@@ -160,6 +170,7 @@ export class OutboxDelivery {
     return this.#inLane(roomId, async () => {
       for (const item of await this.#waiting(roomId)) if (!(await this.#sendOrStall(item))) return;
       this.#stalled.delete(roomId);
+      this.#inOrder.add(roomId);
     });
   }
 
